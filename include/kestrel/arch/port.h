@@ -33,6 +33,10 @@ void arch_start(void) __attribute__((noreturn));
 /* Requests a switch to os_next at the next safe point. */
 void arch_switch_pend(void);
 
+/*
+ * Masks interrupts and returns the previous state: 0 means they were
+ * enabled (the kernel relies on this to catch blocking with them masked).
+ */
 unsigned arch_irq_lock(void);
 void arch_irq_unlock(unsigned key);
 

@@ -31,10 +31,10 @@
 
 typedef uint32_t os_tick_t;
 
-#define OS_NO_WAIT      ((os_tick_t)0)
+#define OS_NO_WAIT	((os_tick_t)0)
 #define OS_WAIT_FOREVER ((os_tick_t)0xFFFFFFFFu)
-#define OS_TICK_HZ      CONFIG_OS_TICK_HZ
-#define OS_PRIO_IDLE    (CONFIG_OS_PRIO_LEVELS - 1)
+#define OS_TICK_HZ	CONFIG_OS_TICK_HZ
+#define OS_PRIO_IDLE	(CONFIG_OS_PRIO_LEVELS - 1)
 
 /* Milliseconds to ticks, rounded up (a 1 ms wait never becomes 0). */
 #define OS_MS(ms) ((os_tick_t)((((uint64_t)(ms)) * OS_TICK_HZ + 999u) / 1000u))
@@ -55,7 +55,7 @@ enum os_task_state {
 	OS_TASK_BLOCKED,   /* waiting on an object, maybe with a timeout */
 	OS_TASK_SLEEPING,  /* in os_sleep() */
 	OS_TASK_SUSPENDED, /* os_task_suspend() */
-	OS_TASK_DEAD,      /* returned or deleted */
+	OS_TASK_DEAD,	   /* returned or deleted */
 };
 
 struct os_mutex;
@@ -64,34 +64,35 @@ typedef void (*os_task_fn)(void *arg);
 /* Task control block. Fields are private to the kernel. */
 struct os_task {
 	struct os_arch_task arch; /* must stay first: ports address it at offset 0 */
-	struct os_list link;      /* ready list or wait queue */
-	struct os_list tlink;     /* timeout list */
+	struct os_list link;	  /* ready list or wait queue */
+	struct os_list tlink;	  /* timeout list */
 	struct os_task *all_next; /* every task, for the task list */
 	const char *name;
 	os_task_fn entry;
 	void *arg;
 	uint8_t *stack;
 	uint32_t stack_size;
-	uint8_t prio;      /* effective (maybe inherited) */
-	uint8_t base_prio; /* as created / set */
-	uint8_t state;     /* enum os_task_state */
-	uint8_t slice;     /* ticks left in this time slice */
+	uint8_t prio;		/* effective (maybe inherited) */
+	uint8_t base_prio;	/* as created / set */
+	uint8_t state;		/* enum os_task_state */
+	uint8_t slice;		/* ticks left in this time slice */
+	uint8_t suspended;	/* suspend requested (applies when a wait ends) */
 	struct os_waitq *waitq; /* queue blocked on, or NULL */
 	int wait_result;
 	uint32_t wait_a; /* object-specific wait data */
 	uint32_t wait_b;
 	void *wait_p;
 	os_tick_t wake_at;
-	struct os_mutex *held; /* mutexes owned, newest first */
-	uint64_t cpu_ns;       /* CPU time consumed */
-	uint64_t cpu_mark_ns;  /* cpu_ns at the start of the window */
-	uint16_t cpu_permille; /* share of the last window */
+	struct os_mutex *held;	     /* mutexes owned, newest first */
+	struct os_mutex *wait_mutex; /* mutex being waited for, or NULL */
+	uint64_t cpu_ns;	     /* CPU time consumed */
+	uint64_t cpu_mark_ns;	     /* cpu_ns at the start of the window */
+	uint16_t cpu_permille;	     /* share of the last window */
 };
 
 /* Stack storage, aligned for every port, with the port's extra headroom. */
-#define OS_STACK_SIZEOF(bytes) ((((bytes) + CONFIG_ARCH_STACK_EXTRA) + 7u) & ~7u)
-#define OS_STACK_DEFINE(name, bytes)                                                               \
-	static uint64_t name[OS_STACK_SIZEOF(bytes) / sizeof(uint64_t)]
+#define OS_STACK_SIZEOF(bytes)	     ((((bytes) + CONFIG_ARCH_STACK_EXTRA) + 7u) & ~7u)
+#define OS_STACK_DEFINE(name, bytes) static uint64_t name[OS_STACK_SIZEOF(bytes) / sizeof(uint64_t)]
 
 /* ---- kernel and time --------------------------------------------------- */
 
@@ -113,7 +114,10 @@ static inline bool os_tick_after(os_tick_t a, os_tick_t b)
 	return (int32_t)(a - b) > 0;
 }
 
-/* UTC wall clock in ns since 1970 (0 until set), and its setter (e.g. SNTP). */
+/*
+ * UTC wall clock in ns since 1970, and its setter (e.g. SNTP). Starts from the
+ * host clock on the hosted port and from 1970 + uptime on boards without one.
+ */
 int64_t os_wallclock_ns(void);
 void os_wallclock_set(int64_t unix_ns);
 
@@ -194,13 +198,13 @@ struct os_sem {
 	uint32_t max; /* 1 = binary */
 };
 
-#define OS_WAITQ_INIT(obj, field)                                                                  \
-	{                                                                                          \
-		{                                                                                  \
-			&(obj).field.waiters, &(obj).field.waiters                                 \
-		}                                                                                  \
+#define OS_WAITQ_INIT(obj, field)                                  \
+	{                                                          \
+		{                                                  \
+			&(obj).field.waiters, &(obj).field.waiters \
+		}                                                  \
 	}
-#define OS_SEM_DEFINE(name, initial, maximum)                                                      \
+#define OS_SEM_DEFINE(name, initial, maximum) \
 	struct os_sem name = {OS_WAITQ_INIT(name, wq), (initial), (maximum)}
 
 void os_sem_init(struct os_sem *s, uint32_t initial, uint32_t max);
@@ -243,10 +247,15 @@ struct os_queue {
 	uint16_t count;
 };
 
-#define OS_QUEUE_DEFINE(name, msgsize, capacity)                                                   \
-	static uint8_t name##_buf[(msgsize) * (capacity)];                                        \
-	struct os_queue name = {OS_WAITQ_INIT(name, rx_wq), OS_WAITQ_INIT(name, tx_wq), name##_buf, \
-				(msgsize), (capacity), 0, 0}
+#define OS_QUEUE_DEFINE(name, msgsize, capacity)            \
+	static uint8_t name##_buf[(msgsize) * (capacity)];  \
+	struct os_queue name = {OS_WAITQ_INIT(name, rx_wq), \
+				OS_WAITQ_INIT(name, tx_wq), \
+				name##_buf,                 \
+				(msgsize),                  \
+				(capacity),                 \
+				0,                          \
+				0}
 
 void os_queue_init(struct os_queue *q, void *buf, size_t msg_size, size_t cap);
 /* Copies msg_size bytes from msg (caller keeps msg). */
@@ -331,13 +340,15 @@ struct os_pool {
 };
 
 #define OS_POOL_BLOCK(sz) ((((sz) < sizeof(void *) ? sizeof(void *) : (sz)) + 7u) & ~7u)
-#define OS_POOL_DEFINE(name, blksize, nblocks)                                                     \
-	static uint64_t name##_mem[OS_POOL_BLOCK(blksize) * (nblocks) / 8];                       \
-	struct os_pool name = {#name, (uint8_t *)name##_mem, NULL, OS_POOL_BLOCK(blksize),        \
-			       (nblocks), 0, 0, 0, false, NULL}
+#define OS_POOL_DEFINE(name, blksize, nblocks)                              \
+	static uint64_t name##_mem[OS_POOL_BLOCK(blksize) * (nblocks) / 8]; \
+	struct os_pool name = {#name,	  (uint8_t *)name##_mem,            \
+			       NULL,	  OS_POOL_BLOCK(blksize),           \
+			       (nblocks), 0,                                \
+			       0,	  0,                                \
+			       false,	  NULL}
 
-void os_pool_init(struct os_pool *p, const char *name, void *mem, size_t block_size,
-		  size_t count);
+void os_pool_init(struct os_pool *p, const char *name, void *mem, size_t block_size, size_t count);
 /* ISR-safe. @retval -ENOMEM the pool is empty */
 int os_pool_alloc(struct os_pool *p, void **blk);
 /* ISR-safe. @retval -EINVAL blk is not a block of this pool */
