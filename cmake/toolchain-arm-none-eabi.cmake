@@ -28,8 +28,9 @@ set(CMAKE_C_FLAGS_INIT
 set(CMAKE_ASM_FLAGS_INIT "${KESTREL_CPU_FLAGS} -g")
 # nano.specs: newlib-nano (small string functions); nosys.specs: stub
 # syscalls. -nostartfiles because arch/cortex-m provides Reset_Handler.
+# newlib objects carry no .note.GNU-stack; the stack notion does not apply.
 set(CMAKE_EXE_LINKER_FLAGS_INIT
-	"${KESTREL_CPU_FLAGS} --specs=nano.specs --specs=nosys.specs -nostartfiles -Wl,--gc-sections")
+	"${KESTREL_CPU_FLAGS} --specs=nano.specs --specs=nosys.specs -nostartfiles -Wl,--gc-sections -Wl,--no-warn-execstack")
 
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)

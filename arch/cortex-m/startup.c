@@ -30,7 +30,7 @@ typedef void (*cm_vector)(void);
 extern uint32_t __data_load[], __data_start[], __data_end[];
 extern uint32_t __bss_start[], __bss_end[];
 extern uint32_t __stack_top[];
-extern const cm_vector cm_vectors[];
+extern const cm_vector cm_vectors[16 + CONFIG_ARCH_NUM_IRQS];
 
 void Reset_Handler(void) __attribute__((noreturn));
 void NMI_Handler(void);
@@ -44,9 +44,8 @@ void MemManage_Handler(void);
 void BusFault_Handler(void);
 void UsageFault_Handler(void);
 
-#define CM_IRQ_VECTORS_16(h) h, h, h, h, h, h, h, h, h, h, h, h, h, h, h, h
-
-__attribute__((section(".isr_vector"), used)) const cm_vector cm_vectors[16 + 240] = {
+__attribute__((section(".isr_vector"), used))
+const cm_vector cm_vectors[16 + CONFIG_ARCH_NUM_IRQS] = {
 	(cm_vector)(uintptr_t)__stack_top,
 	Reset_Handler,
 	NMI_Handler,
@@ -63,10 +62,9 @@ __attribute__((section(".isr_vector"), used)) const cm_vector cm_vectors[16 + 24
 	0,
 	PendSV_Handler,
 	cm_systick_handler,
-	CM_IRQ_VECTORS_16(cm_irq_dispatch),
-	CM_IRQ_VECTORS_16(cm_irq_dispatch),
+	[16 ... 16 + CONFIG_ARCH_NUM_IRQS - 1] = cm_irq_dispatch,
 };
-_Static_assert(CONFIG_ARCH_NUM_IRQS <= 32, "extend cm_vectors for more than 32 external IRQs");
+_Static_assert(CONFIG_ARCH_NUM_IRQS >= 1 && CONFIG_ARCH_NUM_IRQS <= 240, "ARMv7-M has 1..240 IRQs");
 
 /*
  * The entry point after reset (and what QEMU's -kernel jumps to via word
