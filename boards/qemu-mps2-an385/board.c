@@ -9,6 +9,7 @@
 #include <kestrel/drivers/cmsdk_uart.h>
 #include <kestrel/os/console.h>
 #include <kestrel/os/kernel.h>
+#include <kestrel/os/shell.h>
 
 #include "board.h"
 
@@ -39,4 +40,10 @@ void board_console_init(void)
 int board_console_rx_start(void)
 {
 	return cmsdk_uart_rx_irq_start(&board_uart0, BOARD_UART0_RX_IRQ, board_console_rx, NULL);
+}
+
+/* The shell's `reboot`: a system reset through AIRCR (QEMU reloads the image). */
+void board_reboot(void)
+{
+	cortexm_reset();
 }
