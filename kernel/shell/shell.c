@@ -27,6 +27,8 @@
 #include <kestrel/lib/fmt.h>
 #include <kestrel/os/shell.h>
 
+#include "shell_internal.h"
+
 #define CTRL(c) ((uint8_t)((c)&0x1f))
 
 #define KEY_DEL 0x7f
@@ -245,14 +247,13 @@ static void hist_move(struct shell *sh, int dir)
 
 /* ---- completion ---------------------------------------------------------- */
 
-/* Lists the commands starting with line[0..plen), then redraws. */
+/* Lists the commands starting with line[0..plen), sorted, then redraws. */
 static void list_matches(struct shell *sh, unsigned plen)
 {
-	size_t n = shell_cmd_count();
+	const struct shell_cmd *c;
 
 	shell_write(sh, "\n", 1);
-	for (size_t i = 0; i < n; i++) {
-		const struct shell_cmd *c = shell_cmd_at(i);
+	for (c = shell_cmd_next_sorted(NULL); c != NULL; c = shell_cmd_next_sorted(c)) {
 		if (strncmp(c->name, sh->line, plen) == 0) {
 			shell_puts(sh, c->name);
 			shell_write(sh, "  ", 2);

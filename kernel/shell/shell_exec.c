@@ -18,6 +18,8 @@
 #include <kestrel/lib/fmt.h>
 #include <kestrel/os/shell.h>
 
+#include "shell_internal.h"
+
 extern const struct shell_cmd __start_shell_cmds[] __attribute__((weak));
 extern const struct shell_cmd __stop_shell_cmds[] __attribute__((weak));
 
@@ -187,11 +189,8 @@ void shell_print_help(struct shell *sh, const struct shell_cmd *cmd)
 	}
 }
 
-/*
- * The command that sorts right after `prev` (NULL: the first); duplicates
- * of a name are skipped. Quadratic, but there are only a few dozen.
- */
-static const struct shell_cmd *next_sorted(const struct shell_cmd *prev)
+/* Quadratic in the number of commands, but there are only a few dozen. */
+const struct shell_cmd *shell_cmd_next_sorted(const struct shell_cmd *prev)
 {
 	const struct shell_cmd *best = NULL;
 	size_t n = shell_cmd_count();
@@ -213,11 +212,11 @@ static void list_commands(struct shell *sh)
 	const struct shell_cmd *c;
 	int width = 0;
 
-	for (c = next_sorted(NULL); c != NULL; c = next_sorted(c)) {
+	for (c = shell_cmd_next_sorted(NULL); c != NULL; c = shell_cmd_next_sorted(c)) {
 		int len = (int)strlen(c->name);
 		width = len > width ? len : width;
 	}
-	for (c = next_sorted(NULL); c != NULL; c = next_sorted(c)) {
+	for (c = shell_cmd_next_sorted(NULL); c != NULL; c = shell_cmd_next_sorted(c)) {
 		const char *help = c->help != NULL ? c->help : "";
 		const char *nl = strchr(help, '\n');
 		int hlen = nl != NULL ? (int)(nl - help) : (int)strlen(help);
