@@ -10,6 +10,9 @@ Steps (each with its own deadline):
 
 UART0 is QEMU's stdio (-serial stdio), connected to pipes here. Prints
 PASS or FAIL (with the console transcript) and exits non-zero on failure.
+
+With --porttest, also boots porttest.elf (the port self-test built next to
+kestrel.elf) and expects "porttest: PASS" and exit status 0.
 Standard library only.
 """
 
@@ -78,11 +81,11 @@ class Console:
             return self.buf.decode("utf-8", "replace")
 
 
-def qemu_command(args):
+def qemu_command(args, elf):
     return [
         args.qemu, "-M", "mps2-an385", "-display", "none", "-monitor", "none",
         "-serial", "stdio", "-semihosting-config", "enable=on,target=native",
-        "-kernel", args.elf,
+        "-kernel", elf,
     ]
 
 
@@ -107,16 +110,29 @@ def steps(con, proc, args):
     return None
 
 
-def run(args):
-    """Boots QEMU and runs the steps; returns (failure or None, transcript)."""
-    cmd = qemu_command(args)
+def porttest_steps(con, proc, args):
+    """The port self-test reports and exits by itself."""
+    if not con.expect(r"porttest: (PASS|FAIL)\b", args.boot_timeout + args.timeout):
+        return "porttest did not finish"
+    try:
+        status = proc.wait(timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        return "porttest did not exit"
+    if status != 0:
+        return "porttest failed (exit status %d)" % status
+    return None
+
+
+def run(args, elf, drive):
+    """Boots QEMU and runs drive(); returns (failure or None, transcript)."""
+    cmd = qemu_command(args, elf)
     if args.verbose:
         print("+ " + " ".join(cmd), file=sys.stderr)
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     con = Console(proc)
     try:
-        why = steps(con, proc, args)
+        why = drive(con, proc, args)
     except (BrokenPipeError, OSError) as e:
         why = "console I/O failed: %s" % e
     finally:
@@ -138,6 +154,9 @@ def main():
                     help="seconds to wait for the banner (default: %(default)s)")
     ap.add_argument("--timeout", type=float, default=10.0,
                     help="seconds for each later step (default: %(default)s)")
+    ap.add_argument("--porttest", nargs="?", const="", metavar="ELF",
+                    help="also run the port self-test (default: porttest.elf next to the ELF; "
+                    "give the firmware ELF before this option)")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="print the QEMU command and the console transcript")
     args = ap.parse_args()
@@ -148,17 +167,27 @@ def main():
     if shutil.which(args.qemu) is None:
         print("FAIL: %s not found (apt-get install qemu-system-arm)" % args.qemu)
         return 2
-    why, transcript = run(args)
-    if args.verbose:
-        sys.stderr.write(transcript + "\n")
-    if why is None:
-        print("PASS: qemu-smoke %s" % args.elf)
-        return 0
-    print("FAIL: qemu-smoke: %s" % why)
-    if not args.verbose:
-        print("---- console ----")
-        print(transcript)
-    return 1
+    jobs = [("qemu-smoke", args.elf, steps)]
+    if args.porttest is not None:
+        pt = args.porttest or os.path.join(os.path.dirname(args.elf), "porttest.elf")
+        if not os.path.isfile(pt):
+            print("FAIL: %s not found (build porttest.elf)" % pt)
+            return 2
+        jobs.append(("porttest", pt, porttest_steps))
+    failed = 0
+    for name, elf, drive in jobs:
+        why, transcript = run(args, elf, drive)
+        if args.verbose:
+            sys.stderr.write(transcript + "\n")
+        if why is None:
+            print("PASS: %s %s" % (name, elf))
+            continue
+        failed += 1
+        print("FAIL: %s: %s" % (name, why))
+        if not args.verbose:
+            print("---- console ----")
+            print(transcript)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
