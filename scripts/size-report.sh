@@ -36,7 +36,9 @@ status=0
 lib_total libkestrel_kernel.a "$BUILD_DIR/kernel/libkestrel_kernel.a" || status=1
 lib_total libkestrel_arch.a "$BUILD_DIR/arch/cortex-m/libkestrel_arch.a" || true
 lib_total libkestrel_lib.a "$BUILD_DIR/kernel/lib/libkestrel_lib.a" || true
+lib_total libkestrel_shell_core.a "$BUILD_DIR/kernel/shell/libkestrel_shell_core.a" || true
 lib_total libkestrel_shell.a "$BUILD_DIR/kernel/shell/libkestrel_shell.a" || true
+lib_total libkestrel_uart_cmsdk.a "$BUILD_DIR/drivers/uart/libkestrel_uart_cmsdk.a" || true
 
 for elf in "$BUILD_DIR"/boards/*/kestrel.elf; do
 	if [ -f "$elf" ]; then
