@@ -103,6 +103,10 @@ void os_timeout_arm(struct os_task *t, os_tick_t ticks)
 {
 	struct os_list *pos = timeouts.next;
 
+	/* deadlines are compared mod 2^32, so cap the distance at 2^31 - 1 */
+	if (ticks > 0x7FFFFFFFu) {
+		ticks = 0x7FFFFFFFu;
+	}
 	t->wake_at = os_tick_count + ticks;
 	while (pos != &timeouts &&
 	       !os_tick_after(container_of(pos, struct os_task, tlink)->wake_at, t->wake_at)) {

@@ -24,9 +24,9 @@ struct kt_case {
 	void (*fn)(void);
 };
 
-#define KT_CASE(fn)                                                                                \
-	{                                                                                          \
-		#fn, fn                                                                            \
+#define KT_CASE(fn)     \
+	{               \
+#fn, fn \
 	}
 
 extern int kt_failed_now;
@@ -34,49 +34,50 @@ extern const char *kt_row_name;
 
 #define KT_ROW(n) (kt_row_name = (n))
 
-#define KT_FAILF(...)                                                                              \
-	do {                                                                                       \
-		printf("    %s:%d: ", __FILE__, __LINE__);                                     \
-		if (kt_row_name)                                                                   \
-			printf("[row \"%s\"] ", kt_row_name);                                      \
-		printf(__VA_ARGS__);                                                               \
-		printf("\n");                                                                      \
-		kt_failed_now = 1;                                                                 \
+#define KT_FAILF(...)                                         \
+	do {                                                  \
+		printf("    %s:%d: ", __FILE__, __LINE__);    \
+		if (kt_row_name)                              \
+			printf("[row \"%s\"] ", kt_row_name); \
+		printf(__VA_ARGS__);                          \
+		printf("\n");                                 \
+		kt_failed_now = 1;                            \
 	} while (0)
 
-#define KT_ASSERT(c)                                                                               \
-	do {                                                                                       \
-		if (!(c)) {                                                                        \
-			KT_FAILF("assertion failed: %s", #c);                                      \
-			return;                                                                    \
-		}                                                                                  \
+#define KT_ASSERT(c)                                          \
+	do {                                                  \
+		if (!(c)) {                                   \
+			KT_FAILF("assertion failed: %s", #c); \
+			return;                               \
+		}                                             \
 	} while (0)
 
-#define KT_EQ(a, b)                                                                                \
-	do {                                                                                       \
-		long long kt_a_ = (long long)(a), kt_b_ = (long long)(b);                          \
-		if (kt_a_ != kt_b_) {                                                              \
-			KT_FAILF("%s == %s: %lld != %lld", #a, #b, kt_a_, kt_b_);                  \
-			return;                                                                    \
-		}                                                                                  \
+#define KT_EQ(a, b)                                                               \
+	do {                                                                      \
+		long long kt_a_ = (long long)(a), kt_b_ = (long long)(b);         \
+		if (kt_a_ != kt_b_) {                                             \
+			KT_FAILF("%s == %s: %lld != %lld", #a, #b, kt_a_, kt_b_); \
+			return;                                                   \
+		}                                                                 \
 	} while (0)
 
-#define KT_MEMEQ(a, b, n)                                                                          \
-	do {                                                                                       \
-		if (memcmp((a), (b), (n)) != 0) {                                                  \
-			KT_FAILF("%s and %s differ in their first %zu bytes", #a, #b, (size_t)(n)); \
-			kt_hexdump("got", (const void *)(a), (size_t)(n));                         \
-			kt_hexdump("want", (const void *)(b), (size_t)(n));                        \
-			return;                                                                    \
-		}                                                                                  \
+#define KT_MEMEQ(a, b, n)                                                             \
+	do {                                                                          \
+		if (memcmp((a), (b), (n)) != 0) {                                     \
+			KT_FAILF("%s and %s differ in their first %zu bytes", #a, #b, \
+				 (size_t)(n));                                        \
+			kt_hexdump("got", (const void *)(a), (size_t)(n));            \
+			kt_hexdump("want", (const void *)(b), (size_t)(n));           \
+			return;                                                       \
+		}                                                                     \
 	} while (0)
 
-#define KT_STREQ(a, b)                                                                             \
-	do {                                                                                       \
-		if (strcmp((a), (b)) != 0) {                                                       \
-			KT_FAILF("%s == %s: \"%s\" != \"%s\"", #a, #b, (a), (b));                  \
-			return;                                                                    \
-		}                                                                                  \
+#define KT_STREQ(a, b)                                                            \
+	do {                                                                      \
+		if (strcmp((a), (b)) != 0) {                                      \
+			KT_FAILF("%s == %s: \"%s\" != \"%s\"", #a, #b, (a), (b)); \
+			return;                                                   \
+		}                                                                 \
 	} while (0)
 
 /* Fails the current case without returning (for teardown hooks). */
@@ -93,8 +94,8 @@ static inline void kt_hexdump(const char *tag, const void *p, size_t n)
 }
 
 /* Define exactly once per test program (before main). */
-#define KT_MAIN_STATE                                                                              \
-	int kt_failed_now;                                                                         \
+#define KT_MAIN_STATE      \
+	int kt_failed_now; \
 	const char *kt_row_name
 
 /*
@@ -126,7 +127,7 @@ static inline int kt_run(const char *suite, const struct kt_case *cases, size_t 
 	return fail ? 1 : 0;
 }
 
-#define KT_RUN(suite, cases, teardown)                                                             \
+#define KT_RUN(suite, cases, teardown) \
 	kt_run((suite), (cases), sizeof(cases) / sizeof((cases)[0]), (teardown))
 
 #endif /* KTEST_H */

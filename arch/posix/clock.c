@@ -48,6 +48,7 @@ void arch_init(void)
 {
 	boot_mono_ns = host_ns(CLOCK_MONOTONIC);
 	boot_wall_ns = (int64_t)host_ns(CLOCK_REALTIME);
+	posix_cpu_init();
 }
 
 int64_t arch_wallclock_boot_ns(void)

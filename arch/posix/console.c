@@ -35,6 +35,11 @@ void posix_console_restore(void)
 	}
 }
 
+void posix_console_restore_public(void)
+{
+	posix_console_restore();
+}
+
 static void on_signal(int sig)
 {
 	posix_console_restore();

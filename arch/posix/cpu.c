@@ -18,9 +18,11 @@
  * touch the kernel, and keeps libc calls (printf...) from ever being
  * interrupted by a task switch.
  *
- * A deleted task's thread exits once it is switched away from (or, when
- * another task deleted it, is told to exit and joined before the
- * deleter continues), so its stack can be reused at once.
+ * A deleted task's thread must be gone before anything reuses its stack.
+ * A task deleted by another is told to exit and joined by the deleter. A
+ * task that deletes itself cannot join itself, so it hands the next task
+ * to a reaper thread and exits; the reaper joins it and only then lets the
+ * next task run.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,7 +49,6 @@ struct posix_thread {
 	bool used;
 	bool started;
 	bool exit_req; /* deleted by another task: exit when woken */
-	bool zombie;   /* exited (or exiting); join before reuse */
 };
 
 static struct posix_thread threads[MAX_THREADS];
@@ -108,8 +109,14 @@ int arch_irq_connect(unsigned irq, void (*handler)(void *arg), void *arg)
 
 void arch_irq_enable(unsigned irq)
 {
+	if (irq >= POSIX_IRQ_LINES) {
+		return;
+	}
 	atomic_fetch_or(&irq_enabled, 1u << irq);
-	posix_irq_raise(irq >= POSIX_IRQ_LINES ? 0 : irq); /* re-check anything pending */
+	/* a line raised while disabled is still pending: let idle notice it */
+	pthread_mutex_lock(&host_mx);
+	pthread_cond_signal(&host_cv);
+	pthread_mutex_unlock(&host_mx);
 }
 
 void arch_irq_disable(unsigned irq)
@@ -171,15 +178,35 @@ bool posix_irq_waiting(void)
 
 /* ---- threads and switching ---------------------------------------------- */
 
-static void reap_zombies(void)
+static sem_t reap_sem;
+static struct posix_thread *reap_th;
+static struct os_task *reap_next;
+
+static void thread_free(struct posix_thread *pt)
 {
-	for (unsigned i = 0; i < MAX_THREADS; i++) {
-		if (threads[i].used && threads[i].zombie) {
-			pthread_join(threads[i].th, NULL);
-			sem_destroy(&threads[i].run);
-			memset(&threads[i], 0, sizeof(threads[i]));
-		}
+	sem_destroy(&pt->run);
+	memset(pt, 0, sizeof(*pt));
+}
+
+static void *reaper_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		sem_wait_loop(&reap_sem);
+		pthread_join(reap_th->th, NULL);
+		thread_free(reap_th);
+		sem_post(&reap_next->arch.th->run);
 	}
+	return NULL;
+}
+
+void posix_cpu_init(void)
+{
+	pthread_t th;
+
+	sem_init(&reap_sem, 0, 0);
+	pthread_create(&th, NULL, reaper_main, NULL);
+	pthread_detach(th);
 }
 
 static void do_switch(void)
@@ -195,8 +222,10 @@ static void do_switch(void)
 	os_switch_hook(from, to);
 	os_current = to;
 	if (dying) {
-		me->zombie = true;
-		sem_post(&to->arch.th->run);
+		from->arch.th = NULL;
+		reap_th = me;
+		reap_next = to;
+		sem_post(&reap_sem);
 		pthread_exit(NULL);
 	}
 	sem_post(&to->arch.th->run);
@@ -233,7 +262,6 @@ void arch_task_init(struct os_task *t)
 	struct posix_thread *pt = NULL;
 	pthread_attr_t attr;
 
-	reap_zombies();
 	for (unsigned i = 0; i < MAX_THREADS; i++) {
 		if (!threads[i].used) {
 			pt = &threads[i];
@@ -267,8 +295,7 @@ void arch_task_exit(struct os_task *t)
 	pt->exit_req = true;
 	sem_post(&pt->run);
 	pthread_join(pt->th, NULL);
-	sem_destroy(&pt->run);
-	memset(pt, 0, sizeof(*pt));
+	thread_free(pt);
 	t->arch.th = NULL;
 }
 

@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <kestrel/os/kernel.h>
 
+/* Starts the host threads of the simulated CPU (from arch_init). */
+void posix_cpu_init(void);
+
 /* Virtual clock: moves time forward and marks the tick line (CPU thread only). */
 void posix_clock_advance(os_tick_t ticks);
 

@@ -48,4 +48,7 @@ void posix_irq_source_add(void);
  */
 void posix_console_start(void);
 
+/* Puts the terminal back as it was (before exec or exit). */
+void posix_console_restore_public(void);
+
 #endif /* KESTREL_POSIX_H */
