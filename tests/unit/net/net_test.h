@@ -38,7 +38,7 @@ static const uint8_t TU_BCAST_MAC[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 #define TU_GW	IP_ADDR(192, 168, 1, 1)
 #define TU_MASK IP_ADDR(255, 255, 255, 0)
 
-static int tu_output(struct netif *nif, struct pbuf *p)
+static inline int tu_output(struct netif *nif, struct pbuf *p)
 {
 	(void)nif;
 	if (tu_tx_rc < 0) {
@@ -54,7 +54,7 @@ static int tu_output(struct netif *nif, struct pbuf *p)
 static const struct eth_driver_ops tu_ops = {NULL, tu_output, NULL};
 
 /* Deterministic "random" numbers: a fixed LCG. */
-static uint32_t tu_rand(void *ctx)
+static inline uint32_t tu_rand(void *ctx)
 {
 	(void)ctx;
 	tu_rand_state = tu_rand_state * 1664525u + 1013904223u;
@@ -62,7 +62,7 @@ static uint32_t tu_rand(void *ctx)
 }
 
 /* Fresh stack with eth0 192.168.1.10/24, gateway .1, up, default route. */
-static void tu_setup(void)
+static inline void tu_setup(void)
 {
 	tu_rand_state = 1;
 	tu_nframes = 0;
@@ -76,7 +76,7 @@ static void tu_setup(void)
 }
 
 /* Teardown: release everything the stack holds, then demand an empty pool. */
-static void tu_teardown(void)
+static inline void tu_teardown(void)
 {
 	struct pbuf_stats s;
 
@@ -90,13 +90,13 @@ static void tu_teardown(void)
 	}
 }
 
-static void tu_time(uint32_t now)
+static inline void tu_time(uint32_t now)
 {
 	net_timer(&st, now);
 }
 
 /* Feeds raw frame bytes to eth0. */
-static void tu_rx(const void *frame, uint16_t len)
+static inline void tu_rx(const void *frame, uint16_t len)
 {
 	struct pbuf *p = pbuf_from(&st.pool, PBUF_RAW, frame, len);
 	if (p != NULL) {
@@ -104,7 +104,7 @@ static void tu_rx(const void *frame, uint16_t len)
 	}
 }
 
-static size_t tu_eth(uint8_t *b, const uint8_t *dst, const uint8_t *src, uint16_t type)
+static inline size_t tu_eth(uint8_t *b, const uint8_t *dst, const uint8_t *src, uint16_t type)
 {
 	memcpy(b, dst, 6);
 	memcpy(b + 6, src, 6);
@@ -116,8 +116,8 @@ static size_t tu_eth(uint8_t *b, const uint8_t *dst, const uint8_t *src, uint16_
  * Builds Ethernet + IPv4 header + payload into b; returns total length.
  * frag is the raw flags/offset field.
  */
-static size_t tu_ip(uint8_t *b, uint32_t src, uint32_t dst, uint8_t proto, uint16_t id,
-		    uint16_t frag, const void *pl, size_t plen)
+static inline size_t tu_ip(uint8_t *b, uint32_t src, uint32_t dst, uint8_t proto, uint16_t id,
+			   uint16_t frag, const void *pl, size_t plen)
 {
 	uint8_t *h = b + ETH_HLEN;
 
@@ -137,8 +137,8 @@ static size_t tu_ip(uint8_t *b, uint32_t src, uint32_t dst, uint8_t proto, uint1
 }
 
 /* Builds a UDP datagram (with checksum) into u; returns its length. */
-static size_t tu_udp(uint8_t *u, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
-		     const void *pl, size_t plen)
+static inline size_t tu_udp(uint8_t *u, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+			    const void *pl, size_t plen)
 {
 	struct inet_csum c;
 	uint16_t sum;
@@ -157,8 +157,8 @@ static size_t tu_udp(uint8_t *u, uint32_t src, uint32_t dst, uint16_t sport, uin
 }
 
 /* Sends a UDP datagram from src:sport to dst:dport into eth0. */
-static void tu_rx_udp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, const void *pl,
-		      size_t plen)
+static inline void tu_rx_udp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+			     const void *pl, size_t plen)
 {
 	static uint8_t u[TU_FRAME_MAX], f[TU_FRAME_MAX];
 	size_t ul = tu_udp(u, src, dst, sport, dport, pl, plen);
@@ -170,7 +170,7 @@ static void tu_rx_udp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport
 }
 
 /* Pre-resolves the peer so output does not stop at ARP. */
-static void tu_learn_peer(void)
+static inline void tu_learn_peer(void)
 {
 	arp_add_static(&st, &eth0, TU_PEER, TU_PEER_MAC);
 	arp_add_static(&st, &eth0, TU_GW, TU_PEER_MAC);
