@@ -198,7 +198,7 @@ struct tcp_pcb *tcp_pcb_lookup(struct tcp_stack *st, const struct tcp_seg *seg)
 	return listener;
 }
 
-void tcp_set_state(struct tcp_pcb *pcb, enum tcp_state state)
+void tcp_set_state(struct tcp_pcb *pcb, enum tcp_pcb_state state)
 {
 	pcb->state = (uint8_t)state;
 }
@@ -556,9 +556,9 @@ void tcp_keepalive(struct tcp_pcb *pcb, uint32_t idle_ms, uint32_t intvl_ms, uns
 	tcp_keep_reset(pcb);
 }
 
-enum tcp_state tcp_get_state(const struct tcp_pcb *pcb)
+enum tcp_pcb_state tcp_get_state(const struct tcp_pcb *pcb)
 {
-	return (enum tcp_state)pcb->state;
+	return (enum tcp_pcb_state)pcb->state;
 }
 
 /* ---- introspection ---- */

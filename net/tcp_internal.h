@@ -105,7 +105,7 @@ void tcp_pcb_kill(struct tcp_pcb *pcb, int err);
 void tcp_reap(struct tcp_stack *st);
 void tcp_pcb_init_conn(struct tcp_pcb *pcb);
 struct tcp_pcb *tcp_pcb_lookup(struct tcp_stack *st, const struct tcp_seg *seg);
-void tcp_set_state(struct tcp_pcb *pcb, enum tcp_state state);
+void tcp_set_state(struct tcp_pcb *pcb, enum tcp_pcb_state state);
 
 /* tcp_in.c */
 void tcp_process(struct tcp_pcb *pcb, const struct tcp_seg *seg);

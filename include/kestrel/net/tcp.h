@@ -136,7 +136,7 @@ _Static_assert(CONFIG_TCP_OOO_RANGES >= 1 && CONFIG_TCP_OOO_RANGES <= 32, "OOO r
 
 /* ---- types ---- */
 
-enum tcp_state {
+enum tcp_pcb_state {
 	TCP_CLOSED,
 	TCP_LISTEN,
 	TCP_SYN_SENT,
@@ -202,7 +202,7 @@ struct tcp_stats {
 
 /* One line of `netstat`. */
 struct tcp_pcb_info {
-	uint8_t state; /* enum tcp_state */
+	uint8_t state; /* enum tcp_pcb_state */
 	uint32_t local_ip, remote_ip;
 	uint16_t local_port, remote_port;
 	uint32_t snd_queued; /* bytes in the send buffer (unacked + unsent) */
@@ -408,6 +408,18 @@ void tcp_nodelay(struct tcp_pcb *pcb, bool on);
 /* Keep-alive: idle/interval in ms and probe count; idle_ms 0 disables. */
 void tcp_keepalive(struct tcp_pcb *pcb, uint32_t idle_ms, uint32_t intvl_ms, unsigned count);
 
-enum tcp_state tcp_get_state(const struct tcp_pcb *pcb);
+enum tcp_pcb_state tcp_get_state(const struct tcp_pcb *pcb);
+
+/* ---- binding to the IPv4 stack (net/tcp_glue.c) ---- */
+
+struct net_stack;
+
+/*
+ * The TCP instance of net stack st, created on first use (ISN key from
+ * net_rand()). tcp_input()/tcp_timer() (kestrel/net/ip.h) feed it; sockets
+ * and services create their PCBs on it. One net stack per build.
+ * @return NULL if another net stack already owns the TCP instance
+ */
+struct tcp_stack *tcp_net(struct net_stack *st);
 
 #endif /* KESTREL_NET_TCP_H */

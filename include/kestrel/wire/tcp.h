@@ -61,6 +61,8 @@
 
 #define TCP_MAX_WSCALE	14  /* RFC 7323 §2.3 */
 #define TCP_DEFAULT_MSS 536 /* RFC 9293 §3.7.1, assumed without the option */
-#define IP_PROTO_TCP	6
+#ifndef IP_PROTO_TCP
+#define IP_PROTO_TCP 6
+#endif
 
 #endif /* KESTREL_WIRE_TCP_H */
