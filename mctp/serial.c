@@ -20,8 +20,11 @@
  *  - the frame length comes from byte_count: after byte_count packet bytes
  *    come two FCS bytes and then the flag must follow, else the frame is
  *    discarded as a byte_count mismatch;
+ *  - the two FCS bytes are taken raw (DSP0253 does not escape them), so a
+ *    7E inside the FCS is data, not a flag;
  *  - byte_count beyond MTU + 4 is rejected at once (no buffering of junk).
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include <kestrel/errno.h>
@@ -73,8 +76,6 @@ static int rx_flag(struct mctp_serial_rx *rx)
 	switch (rx->state) {
 	case SER_COUNT:
 	case SER_BODY:
-	case SER_FCS1:
-	case SER_FCS2:
 		rx->stats.count_short++;
 		rc = -EBADMSG;
 		break;
@@ -99,8 +100,19 @@ static int rx_store(struct mctp_serial_rx *rx, uint8_t b)
 	return 0;
 }
 
-int mctp_serial_rx_byte(struct mctp_serial_rx *rx, uint8_t b)
+static inline int rx_step(struct mctp_serial_rx *rx, uint8_t b)
 {
+	/* the FCS is sent unescaped: take it raw, even if it looks like a flag */
+	if (rx->state == SER_FCS1) {
+		rx->fcs_rx = (uint16_t)(b << 8);
+		rx->state = SER_FCS2;
+		return 0;
+	}
+	if (rx->state == SER_FCS2) {
+		rx->fcs_rx |= b;
+		rx->state = SER_END;
+		return 0;
+	}
 	if (b == MCTP_SERIAL_FLAG) {
 		return rx_flag(rx);
 	}
@@ -138,14 +150,6 @@ int mctp_serial_rx_byte(struct mctp_serial_rx *rx, uint8_t b)
 		rx->len = 0;
 		rx->state = SER_BODY;
 		return 0;
-	case SER_FCS1:
-		rx->fcs_rx = (uint16_t)(b << 8);
-		rx->state = SER_FCS2;
-		return 0;
-	case SER_FCS2:
-		rx->fcs_rx |= b;
-		rx->state = SER_END;
-		return 0;
 	case SER_END:
 		rx->stats.count_long++;
 		rx->state = SER_IDLE;
@@ -156,24 +160,78 @@ int mctp_serial_rx_byte(struct mctp_serial_rx *rx, uint8_t b)
 	}
 }
 
+int mctp_serial_rx_byte(struct mctp_serial_rx *rx, uint8_t b)
+{
+	return rx_step(rx, b);
+}
+
+/*
+ * True if any byte of the word is 7C..7F: XOR with 7C maps exactly those
+ * to 0..3, and "has a byte below 4" is the classic has-zero-byte test with
+ * 4 instead of 1. 7C and 7F are false positives; the bytewise loop sorts
+ * them out.
+ */
+static inline bool word_maybe_special(uint32_t w)
+{
+	uint32_t x = w ^ 0x7C7C7C7Cu;
+
+	return ((x - 0x04040404u) & ~x & 0x80808080u) != 0;
+}
+
+/*
+ * Copies a run of plain packet bytes; returns how many input bytes it
+ * consumed. Four bytes at a time while none of them is 7E or 7D (the
+ * word test below).
+ */
+static size_t rx_body_run(struct mctp_serial_rx *rx, const uint8_t *p, const uint8_t *end)
+{
+	const uint8_t *start = p;
+	uint8_t *dst = rx->buf + rx->len;
+	uint8_t *stop = rx->buf + rx->count;
+
+	if ((size_t)(end - p) > (size_t)(stop - dst)) {
+		end = p + (stop - dst);
+	}
+	while (end - p >= 4) {
+		uint32_t w;
+
+		memcpy(&w, p, 4);
+		if (word_maybe_special(w)) {
+			break;
+		}
+		memcpy(dst, &w, 4);
+		dst += 4;
+		p += 4;
+	}
+	while (p < end && *p != MCTP_SERIAL_FLAG && *p != MCTP_SERIAL_ESC) {
+		*dst++ = *p++;
+	}
+	rx->len = (uint8_t)(dst - rx->buf);
+	if (dst == stop) {
+		rx->state = SER_FCS1;
+	}
+	return (size_t)(p - start);
+}
+
 int mctp_serial_rx_feed(struct mctp_serial_rx *rx, const uint8_t *data, size_t len,
 			mctp_serial_pkt_fn fn, void *arg)
 {
+	const uint8_t *end = data + len;
 	int n = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		uint8_t b = data[i];
+	while (data < end) {
 		int rc;
 
-		/* fast path: plain packet byte */
-		if (rx->state == SER_BODY && b != MCTP_SERIAL_FLAG && b != MCTP_SERIAL_ESC) {
-			rx->buf[rx->len++] = b;
-			if (rx->len == rx->count) {
-				rx->state = SER_FCS1;
+		/* fast path: a run of plain packet bytes */
+		if (rx->state == SER_BODY) {
+			size_t k = rx_body_run(rx, data, end);
+
+			data += k;
+			if (k != 0) {
+				continue;
 			}
-			continue;
 		}
-		rc = mctp_serial_rx_byte(rx, b);
+		rc = rx_step(rx, *data++);
 		if (rc > 0) {
 			fn(arg, rx->buf, (size_t)rc);
 			n++;

@@ -127,12 +127,12 @@ static void test_deframer_errors(void)
 		 offsetof(struct mctp_serial_stats, overlong)},
 		{"zero byte_count", "7e 01 00", -EBADMSG,
 		 offsetof(struct mctp_serial_stats, count_short)},
-		{"count > data (early flag)", "7e 01 08 01 09 08 c8 00 81 02 17 6a 7e", -EBADMSG,
+		{"count > data (early flag)", "7e 01 0a 01 09 08 c8 00 81 02 17 6a 7e", -EBADMSG,
 		 offsetof(struct mctp_serial_stats, count_short)},
 		{"count < data (no flag after fcs)", "7e 01 06 01 09 08 c8 00 81 02 17 6a",
 		 -EBADMSG, offsetof(struct mctp_serial_stats, count_long)},
-		{"truncated in fcs", "7e 01 07 01 09 08 c8 00 81 02 17 7e", -EBADMSG,
-		 offsetof(struct mctp_serial_stats, count_short)},
+		{"7e inside fcs is data", "7e 01 07 01 09 08 c8 00 81 02 17 7e 7e", -EBADMSG,
+		 offsetof(struct mctp_serial_stats, bad_fcs)},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct mctp_serial_rx rx;
