@@ -11,7 +11,8 @@
  * Names: labels of 1..63 bytes behind a length byte, ending with 0 or with a
  * two-byte pointer (top bits 11) to an earlier offset. Expansion follows
  * at most 16 pointers, each strictly backwards, and stops at 255 bytes of
- * wire name, so loops and chains in hostile messages end quickly.
+ * wire name, so loops and chains in hostile messages end quickly. Labels
+ * holding NUL or '.' are refused: as text they would alias other names.
  *
  * The answer section is scanned for records owned by the name asked; a
  * CNAME for it switches the search to its target and restarts the scan
@@ -118,6 +119,10 @@ int dns_name_expand(const uint8_t *msg, size_t len, size_t *off, char *out, size
 		}
 		if (n + (n ? 1u : 0u) + l + 1u > cap) {
 			return -EMSGSIZE;
+		}
+		if (memchr(msg + pos + 1, '\0', l) != NULL ||
+		    memchr(msg + pos + 1, '.', l) != NULL) {
+			return -EBADMSG; /* would change the name's meaning as text */
 		}
 		if (n) {
 			out[n++] = '.';

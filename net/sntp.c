@@ -100,7 +100,7 @@ void sntp_offset_delay(uint64_t t1, uint64_t t2, uint64_t t3, uint64_t t4, int64
 	int64_t a = (int64_t)(t2 - t1), b = (int64_t)(t3 - t4);
 
 	*offset_us = ntp_to_us(a / 2 + b / 2);
-	*delay_us = ntp_to_us((int64_t)(t4 - t1) - (int64_t)(t3 - t2));
+	*delay_us = ntp_to_us((int64_t)((t4 - t1) - (t3 - t2)));
 }
 
 uint64_t sntp_from_unix_ms(uint64_t unix_ms)

@@ -38,7 +38,7 @@ int dns_build_query(void *buf, size_t cap, uint16_t id, const char *name, uint16
  * text and advances *off past it in the message. Follows at most 16
  * pointers and only ones pointing strictly backwards.
  * Returns the text length.
- * @retval -EBADMSG truncated, loop, forward pointer, bad label type
+ * @retval -EBADMSG truncated, loop, forward pointer, bad label type, NUL or '.' in a label
  * @retval -EMSGSIZE name longer than cap - 1
  */
 int dns_name_expand(const uint8_t *msg, size_t len, size_t *off, char *out, size_t cap);
