@@ -138,7 +138,7 @@ int dns_name_expand(const uint8_t *msg, size_t len, size_t *off, char *out, size
 
 /* One scan of the answers for `target`; returns 1 if a CNAME moved target. */
 static int scan_answers(const uint8_t *msg, size_t len, size_t off, uint16_t an, char *target,
-			struct dns_result *res)
+			struct dns_result *res, uint32_t *cname_ttl)
 {
 	char owner[DNS_NAME_MAX + 1];
 
@@ -174,6 +174,7 @@ static int scan_answers(const uint8_t *msg, size_t len, size_t off, uint16_t an,
 			if (dns_name_expand(msg, rdoff + rdlen, &o, target, DNS_NAME_MAX + 1) < 0) {
 				return -EBADMSG;
 			}
+			*cname_ttl = ttl < *cname_ttl ? ttl : *cname_ttl;
 			return 1;
 		}
 	}
@@ -188,6 +189,7 @@ int dns_parse_response(const void *buf, size_t len, uint16_t id, const char *nam
 	char target[DNS_NAME_MAX + 1];
 	uint16_t rid = rd_be16(&c), flags = rd_be16(&c), qd = rd_be16(&c), an = rd_be16(&c);
 	size_t off = DNS_HLEN;
+	uint32_t cname_ttl = 0xffffffffu;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -215,7 +217,7 @@ int dns_parse_response(const void *buf, size_t len, uint16_t id, const char *nam
 		return -EBADMSG;
 	}
 	do {
-		rc = scan_answers(msg, len, off, an, target, res);
+		rc = scan_answers(msg, len, off, an, target, res, &cname_ttl);
 		if (rc == 1 && ++res->cnames > MAX_CNAMES) {
 			return -EBADMSG;
 		}
@@ -225,6 +227,9 @@ int dns_parse_response(const void *buf, size_t len, uint16_t id, const char *nam
 	}
 	if (res->naddr == 0) {
 		return (flags & DNS_F_TC) ? -EMSGSIZE : -ENOENT;
+	}
+	if (cname_ttl < res->ttl_s) {
+		res->ttl_s = cname_ttl; /* the answer lives as long as its shortest link */
 	}
 	return 0;
 }
