@@ -273,6 +273,8 @@ static void test_bulk_lossy(void)
 		KT_ASSERT(h_run_until(transfer_done, want, h_w.now + 600000));
 		KT_EQ(app_b.rx_len, want[0]);
 		KT_MEMEQ(rx_b, big_a, want[0]);
+		/* it really went through the wire: at least one segment per MSS */
+		KT_ASSERT(tcp_get_stats(&h_a)->seg_out >= want[0] / (CONFIG_TCP_MSS - 12));
 		if (rows[r].cfg.drop_pct > 0) {
 			KT_ASSERT(tcp_get_stats(&h_a)->retrans > 0);
 		}
@@ -788,6 +790,67 @@ static void test_close_with_unread_data_resets(void)
 	KT_EQ(app_a.err, -ECONNRESET);
 }
 
+static void test_delayed_ack(void)
+{
+	static const uint8_t one[1] = {'x'};
+	static uint8_t two[2 * (CONFIG_TCP_MSS - 12)];
+	const struct h_cap *c;
+	uint32_t t0;
+
+	setup(NULL);
+	KT_ASSERT(connect_pair());
+	app_b.rx = rx_b;
+	app_b.rx_cap = sizeof(rx_b);
+	/* a lone segment is ACKed after CONFIG_TCP_DELACK_MS */
+	h_cap_clear();
+	t0 = h_w.now;
+	KT_EQ(tcp_write(app_a.pcb, one, 1), 1);
+	tcp_output(app_a.pcb);
+	h_run(t0 + 500);
+	KT_EQ(h_cap_count(H_IP_B, TCP_ACK, 0), 1);
+	c = h_cap_last(H_IP_B);
+	KT_EQ(c->t, t0 + h_w.cfg.delay_ms + CONFIG_TCP_DELACK_MS);
+	/* two full segments: the second is ACKed at once */
+	h_cap_clear();
+	t0 = h_w.now;
+	KT_EQ(tcp_write(app_a.pcb, two, sizeof(two)), (int)sizeof(two));
+	tcp_output(app_a.pcb);
+	h_run(t0 + 500);
+	KT_EQ(h_cap_count(H_IP_A, TCP_ACK, 0), 2);
+	KT_EQ(h_cap_count(H_IP_B, TCP_ACK, 0), 1);
+	KT_EQ(h_cap_last(H_IP_B)->t, t0 + h_w.cfg.delay_ms);
+}
+
+static void test_nagle(void)
+{
+	static const struct {
+		const char *name;
+		bool nodelay;
+		unsigned at_once; /* segments on the wire before any ACK returns */
+	} rows[] = {
+		{"nagle holds the second small write", false, 1},
+		{"TCP_NODELAY sends both", true, 2},
+	};
+
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		KT_ROW(rows[r].name);
+		if (r > 0) {
+			teardown();
+		}
+		setup(NULL);
+		KT_ASSERT(connect_pair());
+		tcp_nodelay(app_a.pcb, rows[r].nodelay);
+		h_cap_clear();
+		KT_EQ(tcp_write(app_a.pcb, "a", 1), 1);
+		tcp_output(app_a.pcb);
+		KT_EQ(tcp_write(app_a.pcb, "b", 1), 1);
+		tcp_output(app_a.pcb);
+		KT_EQ(h_cap_count(H_IP_A, TCP_ACK, 0), rows[r].at_once);
+		h_run(h_w.now + 500);
+		KT_EQ(h_cap_count(H_IP_A, TCP_ACK, 0), 2);
+	}
+}
+
 int main(void)
 {
 	static const struct kt_case cases[] = {
@@ -810,6 +873,8 @@ int main(void)
 		KT_CASE(test_api_errors),
 		KT_CASE(test_netstat),
 		KT_CASE(test_close_with_unread_data_resets),
+		KT_CASE(test_delayed_ack),
+		KT_CASE(test_nagle),
 	};
 
 	return KT_RUN("tcp_conn", cases, teardown);
