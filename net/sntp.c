@@ -106,7 +106,7 @@ void sntp_offset_delay(uint64_t t1, uint64_t t2, uint64_t t3, uint64_t t4, int64
 uint64_t sntp_from_unix_ms(uint64_t unix_ms)
 {
 	uint64_t sec = unix_ms / 1000u + SNTP_UNIX_OFFSET;
-	uint64_t frac = ((unix_ms % 1000u) << 32) / 1000u;
+	uint64_t frac = (((unix_ms % 1000u) << 32) + 999u) / 1000u; /* round up: exact round trip */
 
 	return (sec << 32) | frac;
 }
