@@ -851,6 +851,106 @@ static void test_nagle(void)
 	}
 }
 
+/* Removes the n-th (0-based) data segment A queued on the wire. */
+static bool drop_nth_from_a(unsigned nth)
+{
+	unsigned order[H_QUEUE_MAX], n = 0;
+
+	for (unsigned i = 0; i < h_w.nq; i++) {
+		if (h_w.q[i].src == H_IP_A) {
+			order[n++] = h_w.q[i].order;
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		for (unsigned j = i + 1; j < n; j++) {
+			if (order[j] < order[i]) {
+				unsigned t = order[i];
+
+				order[i] = order[j];
+				order[j] = t;
+			}
+		}
+	}
+	if (nth >= n) {
+		return false;
+	}
+	for (unsigned i = 0; i < h_w.nq; i++) {
+		if (h_w.q[i].order == order[nth]) {
+			h_w.q[i] = h_w.q[--h_w.nq];
+			return true;
+		}
+	}
+	return false;
+}
+
+static void test_newreno_partial_ack(void)
+{
+	size_t want[2] = {10u * (CONFIG_TCP_MSS - 12), 0};
+	uint32_t sent_at;
+
+	setup(NULL);
+	fill(big_a, want[0], 9);
+	KT_ASSERT(connect_pair());
+	app_a.pcb->cwnd = 20u * app_a.pcb->mss;
+	app_b.rx = rx_b;
+	app_b.rx_cap = sizeof(rx_b);
+	app_a.tx = big_a;
+	app_a.tx_len = want[0];
+	tcp_nodelay(app_a.pcb, true);
+	sent_at = h_w.now;
+	app_pump(&app_a);
+	KT_EQ(h_w.nq, 10);
+	/* lose segments 2 and 5 of the window (remove the later one first) */
+	KT_ASSERT(drop_nth_from_a(4));
+	KT_ASSERT(drop_nth_from_a(1));
+	KT_ASSERT(h_run_until(transfer_done, want, sent_at + 900));
+	KT_MEMEQ(rx_b, big_a, want[0]);
+	/* one fast retransmit, then the partial ACK resends the second hole */
+	KT_EQ(tcp_get_stats(&h_a)->fast_retrans, 2);
+	KT_EQ(tcp_get_stats(&h_a)->retrans, 2);
+	KT_EQ(tcp_get_stats(&h_a)->timeouts, 0);
+}
+
+static void test_no_buffers_refuses(void)
+{
+	struct tcp_pcb *c[CONFIG_TCP_MAX_BUFS];
+	uint32_t iss;
+
+	setup(NULL);
+	listener = tcp_new(&h_b);
+	KT_EQ(tcp_bind(listener, 0, PORT_B), 0);
+	KT_EQ(tcp_listen(listener, 8), 0);
+	tcp_arg(listener, &app_b);
+	tcp_set_accept(listener, app_accept);
+	for (int i = 0; i < CONFIG_TCP_MAX_BUFS; i++) {
+		c[i] = tcp_new(&h_a);
+		KT_EQ(tcp_connect(c[i], H_IP_B, PORT_B), 0);
+	}
+	KT_EQ(tcp_connect(tcp_new(&h_a), H_IP_B, PORT_B), -ENOMEM);
+	tcp_close(&h_a.pcbs[CONFIG_TCP_MAX_BUFS]);
+	h_run(h_w.now + 100);
+	KT_EQ(tcp_bufs_in_use(&h_b), CONFIG_TCP_MAX_BUFS);
+	/* one more client (hand-made): B has no buffer set left -> RST */
+	h_cap_clear();
+	h_inject(0x0a000032u, 5000, H_IP_B, PORT_B, 777, 0, TCP_SYN, 1000, NULL, NULL, 0);
+	iss = h_cap_last(H_IP_B)->seq;
+	h_inject(0x0a000032u, 5000, H_IP_B, PORT_B, 778, iss + 1u, TCP_ACK, 1000, NULL, NULL, 0);
+	KT_EQ(h_cap_count(H_IP_B, TCP_RST, 0), 1);
+	KT_EQ(tcp_get_stats(&h_b)->no_pcb, 1);
+	KT_EQ(tcp_pcbs_in_use(&h_b), 1 + CONFIG_TCP_MAX_BUFS);
+	for (int i = 0; i < CONFIG_TCP_MAX_BUFS; i++) {
+		tcp_close(c[i]);
+	}
+	/* B's children were accepted by app_accept, which only keeps the last */
+	for (int i = 0; i < CONFIG_TCP_MAX_PCBS; i++) {
+		struct tcp_pcb *p = &h_b.pcbs[i];
+
+		if (p->in_use && p != listener && p != app_b.pcb) {
+			tcp_close(p);
+		}
+	}
+}
+
 int main(void)
 {
 	static const struct kt_case cases[] = {
@@ -875,6 +975,8 @@ int main(void)
 		KT_CASE(test_close_with_unread_data_resets),
 		KT_CASE(test_delayed_ack),
 		KT_CASE(test_nagle),
+		KT_CASE(test_newreno_partial_ack),
+		KT_CASE(test_no_buffers_refuses),
 	};
 
 	return KT_RUN("tcp_conn", cases, teardown);
