@@ -951,6 +951,48 @@ static void test_no_buffers_refuses(void)
 	}
 }
 
+static void test_garbage_options_dropped(void)
+{
+	static const struct {
+		const char *name;
+		uint8_t len;
+		uint8_t opt[8];
+		int rc;
+		unsigned synacks;
+	} rows[] = {
+		{"valid mss", 4, {2, 4, 5, 0xb4}, 0, 1},
+		{"zero length", 4, {2, 0, 5, 0xb4}, -EBADMSG, 0},
+		{"overlong", 4, {8, 10, 0, 0}, -EBADMSG, 0},
+		{"truncated", 4, {1, 1, 1, 3}, -EBADMSG, 0},
+		{"unknown kind, sane length", 4, {99, 4, 0, 0}, 0, 1},
+	};
+	uint8_t seg[TCP_HDR_LEN + 8];
+
+	setup(NULL);
+	listener = tcp_new(&h_b);
+	KT_EQ(tcp_bind(listener, 0, PORT_B), 0);
+	KT_EQ(tcp_listen(listener, 8), 0);
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		size_t len = TCP_HDR_LEN + rows[r].len;
+
+		KT_ROW(rows[r].name);
+		memset(seg, 0, sizeof(seg));
+		put_be16(seg + TCP_OFF_SPORT, (uint16_t)(3000 + r));
+		put_be16(seg + TCP_OFF_DPORT, PORT_B);
+		put_be32(seg + TCP_OFF_SEQ, 42);
+		seg[TCP_OFF_DOFF] = (uint8_t)((len / 4u) << 4);
+		seg[TCP_OFF_FLAGS] = TCP_SYN;
+		put_be16(seg + TCP_OFF_WND, 1000);
+		memcpy(seg + TCP_HDR_LEN, rows[r].opt, rows[r].len);
+		put_be16(seg + TCP_OFF_CSUM, tcp_checksum(H_IP_A, H_IP_B, seg, len));
+		h_cap_clear();
+		KT_EQ(tcp_input_segment(&h_b, H_IP_A, H_IP_B, seg, len, h_w.now), rows[r].rc);
+		KT_EQ(h_cap_count(H_IP_B, TCP_SYN | TCP_ACK, 0), rows[r].synacks);
+	}
+	KT_EQ(tcp_get_stats(&h_b)->bad_hdr, 3);
+	h_drop_all();
+}
+
 int main(void)
 {
 	static const struct kt_case cases[] = {
@@ -977,6 +1019,7 @@ int main(void)
 		KT_CASE(test_nagle),
 		KT_CASE(test_newreno_partial_ack),
 		KT_CASE(test_no_buffers_refuses),
+		KT_CASE(test_garbage_options_dropped),
 	};
 
 	return KT_RUN("tcp_conn", cases, teardown);
