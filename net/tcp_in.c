@@ -29,7 +29,11 @@ int tcp_input_segment(struct tcp_stack *st, uint32_t src, uint32_t dst, const ui
 
 	st->now = now_ms;
 	st->stats.seg_in++;
-	if (len < TCP_HDR_LEN || tcp_checksum(src, dst, buf, len) != 0) {
+	if (len < TCP_HDR_LEN) {
+		st->stats.bad_hdr++;
+		return -EBADMSG;
+	}
+	if (tcp_checksum(src, dst, buf, len) != 0) {
 		st->stats.bad_csum++;
 		return -EBADMSG;
 	}

@@ -98,13 +98,13 @@ static void tcp_syn_new(struct tcp_pcb *lpcb, const struct tcp_seg *seg)
 	uint8_t li = (uint8_t)(lpcb - st->pcbs);
 	struct tcp_syn_entry *e = tcp_syn_find(st, seg);
 
-	if (e != NULL) {
-		if (e->irs == seg->seq) {
-			tcp_syn_send_synack(st, e); /* SYN retransmitted: answer again */
-		}
+	if (e != NULL && e->irs == seg->seq) {
+		tcp_syn_send_synack(st, e); /* SYN retransmitted: answer again */
 		return;
 	}
-	e = tcp_syn_slot(st, li, lpcb->backlog);
+	if (e == NULL) {
+		e = tcp_syn_slot(st, li, lpcb->backlog); /* else: a new ISN replaces it */
+	}
 	memset(e, 0, sizeof(*e));
 	e->used = 1;
 	e->listener = li;
