@@ -15,7 +15,7 @@
  *   discard  scratch for reading.
  *
  * While every connection slot is busy the listeners are left out of the
- * poll set; new clients then wait in the accept queue (backlog 2).
+ * poll set; new clients then wait in the accept queue (backlog CONFIG_INETD_CONNS).
  *
  * Chargen's stream (RFC 864): line L (from 0) holds 72 characters, the
  * printable ASCII characters 32..126 starting at index L mod 95 and
@@ -299,7 +299,7 @@ static int inetd_open(int type, uint16_t port)
 	(void)net_setsockopt(fd, NET_SOL_SOCKET, NET_SO_REUSEADDR, &one, sizeof(one));
 	err = net_bind(fd, &a);
 	if (err == 0 && type == NET_SOCK_STREAM) {
-		err = net_listen(fd, 2);
+		err = net_listen(fd, CONFIG_INETD_CONNS);
 	}
 	if (err < 0) {
 		net_close(fd);

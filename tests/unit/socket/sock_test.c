@@ -193,6 +193,7 @@ static void teardown(void)
 {
 	struct st_counts c;
 
+	os_sleep(OS_MS(20)); /* let helpers that just signalled completion return */
 	/* TIME-WAIT lasts 2 MSL; wait it out (virtual time) */
 	for (int i = 0; i < 2 * CONFIG_TCP_MSL_MS / 100 + 50; i++) {
 		st_counts(&c);
