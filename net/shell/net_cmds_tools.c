@@ -310,7 +310,7 @@ static int cmd_ntpdate(struct shell *sh, int argc, char **argv)
 	if (err < 0 || q.res.status < 0) {
 		shell_printf(sh, "ntpdate: no server suitable for synchronization found (%s)\n",
 			     net_ntoa(q.server, ip));
-		return err < 0 ? -ETIMEDOUT : q.res.status;
+		return err < 0 || q.res.status == -EAGAIN ? -ETIMEDOUT : q.res.status;
 	}
 	os_wallclock_set((int64_t)q.res.unix_ms * 1000000);
 	(void)tc_format_iso8601(when, sizeof(when), (int64_t)(q.res.unix_ms / 1000u),
