@@ -41,8 +41,10 @@ qemu-build:
 
 qemu: qemu-build
 	@echo "QEMU mps2-an385: the shell is on this terminal; 'poweroff' or Ctrl-A x quits."
+	@echo "Network: -nic user (DHCP 10.0.2.15); host 127.0.0.1:8080 -> :80, :2323 -> :23, :7007 -> :7"
 	qemu-system-arm -M mps2-an385 -m 16M -nographic -monitor none \
 		-semihosting-config enable=on,target=native \
+		-nic user,hostfwd=tcp:127.0.0.1:8080-:80,hostfwd=tcp:127.0.0.1:2323-:23,hostfwd=tcp:127.0.0.1:7007-:7 \
 		-kernel $(QEMU_B)/boards/qemu-mps2-an385/kestrel.elf $(ARGS)
 
 size: qemu-build

@@ -20,6 +20,7 @@ import argparse
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -82,17 +83,57 @@ class Console:
 
 
 def qemu_command(args, elf):
-    return [
+    cmd = [
         args.qemu, "-M", "mps2-an385", "-display", "none", "-monitor", "none",
         "-serial", "stdio", "-semihosting-config", "enable=on,target=native",
         "-kernel", elf,
     ]
+    if args.net:
+        # user-mode NAT: DHCP answers 10.0.2.15; a loopback-only forward
+        # reaches the device's echo service (port 7)
+        cmd += ["-nic", "user,restrict=on,hostfwd=tcp:127.0.0.1:%d-:7" % args.net_port]
+    return cmd
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def net_steps(con, proc, args):
+    """DHCP lease from QEMU's slirp, then a TCP connection through hostfwd."""
+    if not con.expect(r"DHCP lease 10\.0\.2\.15", args.boot_timeout + args.timeout):
+        return "no DHCP lease from -nic user"
+    msg = b"kestrel over lan9118 " * 100
+    try:
+        with socket.create_connection(("127.0.0.1", args.net_port), timeout=args.timeout) as c:
+            c.sendall(msg)
+            got = b""
+            while len(got) < len(msg):
+                b = c.recv(4096)
+                if not b:
+                    break
+                got += b
+    except OSError as e:
+        return "TCP through hostfwd failed: %s" % e
+    if got != msg:
+        return "echo through hostfwd returned %d of %d bytes" % (len(got), len(msg))
+    con.send("")  # a fresh prompt after the lease message
+    return shell_steps(con, proc, args)
 
 
 def steps(con, proc, args):
     """Drives the console; returns None on success or what failed."""
     if not con.expect(r"Kestrel \S+ on qemu-mps2-an385", args.boot_timeout):
         return "no boot banner"
+    return shell_steps(con, proc, args)
+
+
+def shell_steps(con, proc, args):
+    """From the prompt on: ps, then poweroff."""
     if not con.expect(r"kestrel> ?", args.timeout):
         return "no shell prompt"
     con.send("ps")
@@ -157,6 +198,9 @@ def main():
     ap.add_argument("--porttest", nargs="?", const="", metavar="ELF",
                     help="also run the port self-test (default: porttest.elf next to the ELF; "
                     "give the firmware ELF before this option)")
+    ap.add_argument("--net", action="store_true",
+                    help="boot with -nic user; check the DHCP lease and a TCP echo through "
+                    "a hostfwd to the device's port 7")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="print the QEMU command and the console transcript")
     args = ap.parse_args()
@@ -167,7 +211,8 @@ def main():
     if shutil.which(args.qemu) is None:
         print("FAIL: %s not found (apt-get install qemu-system-arm)" % args.qemu)
         return 2
-    jobs = [("qemu-smoke", args.elf, steps)]
+    args.net_port = free_port() if args.net else 0
+    jobs = [("qemu-smoke", args.elf, net_steps if args.net else steps)]
     if args.porttest is not None:
         pt = args.porttest or os.path.join(os.path.dirname(args.elf), "porttest.elf")
         if not os.path.isfile(pt):

@@ -90,7 +90,7 @@ if cmake -S . -B "$Q" -G Ninja -DKESTREL_BOARD=qemu-mps2-an385 \
 	ninja -C "$Q"; then
 	ok
 	scripts/size-report.sh "$Q" || true
-	if python3 scripts/qemu-smoke.py "$Q/boards/qemu-mps2-an385/kestrel.elf" --porttest; then
+	if python3 scripts/qemu-smoke.py "$Q/boards/qemu-mps2-an385/kestrel.elf" --net --porttest; then
 		ok
 	else
 		bad "qemu smoke test"

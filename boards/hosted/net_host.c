@@ -263,6 +263,11 @@ static void net_start(void)
 		return;
 	}
 	rc = net_call(net_bringup, NULL);
+	if (rc == -EADDRINUSE) {
+		os_printf("net: a forwarded host port is in use; pick others with\n"
+			  "     --net slirp,hostfwd=tcp:127.0.0.1:PORT-:80,...\n");
+		return;
+	}
 	if (rc < 0) {
 		os_printf("net: eth0 bring-up failed: error %d\n", rc);
 		return;

@@ -16,4 +16,10 @@ void board_console_init(void);
 /* Feeds UART0 input to os_console_rx_isr() (interrupt-driven). */
 int board_console_rx_start(void);
 
+/* Networking (net_board.c): LAN9118 eth0, network task, DHCP. */
+int board_net_start(void);
+
+/* Network services (services_board.c), once eth0 is up. */
+void board_services_start(void);
+
 #endif /* KESTREL_BOARD_H */
