@@ -191,20 +191,41 @@ static void tcp_rst_in(struct tcp_pcb *pcb, const struct tcp_seg *seg)
 	tcp_pcb_kill(pcb, pcb->state == TCP_SYN_RCVD ? -ECONNREFUSED : -ECONNRESET);
 }
 
+/*
+ * The ACK owed for an unacceptable segment (RFC 9293 §3.10.7.4). For
+ * segments without data or SYN/FIN it is rate limited per connection:
+ * two hosts that each find the other's ACKs unacceptable would otherwise
+ * trade them forever (Linux limits these the same way).
+ */
+static void tcp_oow_ack(struct tcp_pcb *pcb, const struct tcp_seg *seg)
+{
+	uint32_t now = pcb->st->now;
+
+	if (seg->flags & TCP_RST) {
+		return;
+	}
+	if (seg->len == 0 && !(seg->flags & (TCP_SYN | TCP_FIN))) {
+		if ((pcb->flags & TCP_F_OOW) && now - pcb->oow_at < CONFIG_TCP_OOW_ACK_MS) {
+			return;
+		}
+		pcb->flags |= TCP_F_OOW;
+		pcb->oow_at = now;
+	}
+	pcb->flags |= TCP_F_ACK_NOW;
+}
+
 /* Step 0 and 1: PAWS and acceptability. Returns false to drop. */
 static bool tcp_check_seq(struct tcp_pcb *pcb, const struct tcp_seg *seg)
 {
 	if ((pcb->flags & TCP_F_TS) && (seg->opt.present & TCP_O_TS) && !(seg->flags & TCP_RST) &&
 	    SEQ_LT(seg->opt.tsval, pcb->ts_recent)) {
 		pcb->st->stats.drops++;
-		pcb->flags |= TCP_F_ACK_NOW; /* RFC 7323 §5.3 R1 */
+		tcp_oow_ack(pcb, seg); /* RFC 7323 §5.3 R1 */
 		return false;
 	}
 	if (!tcp_acceptable(pcb, seg)) {
 		pcb->st->stats.drops++;
-		if (!(seg->flags & TCP_RST)) {
-			pcb->flags |= TCP_F_ACK_NOW;
-		}
+		tcp_oow_ack(pcb, seg);
 		return false;
 	}
 	if ((pcb->flags & TCP_F_TS) && (seg->opt.present & TCP_O_TS) &&

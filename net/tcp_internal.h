@@ -41,6 +41,7 @@
 #define TCP_F_FREE	 0x0800u /* freed; slot released when the core unwinds */
 #define TCP_F_KEEPALIVE	 0x1000u
 #define TCP_F_FORCE	 0x2000u /* persist expiry: send into a small window anyway */
+#define TCP_F_OOW	 0x4000u /* oow_at is valid */
 
 /* pcb->timers */
 #define TCP_T_REXMIT  0x01u

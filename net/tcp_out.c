@@ -153,9 +153,14 @@ void tcp_send_syn(struct tcp_pcb *pcb)
 	}
 }
 
+/*
+ * A pure ACK carries SND.MAX, not SND.NXT: after a timeout SND.NXT is back
+ * at SND.UNA, below what the peer already received, and an ACK with that
+ * sequence number would be unacceptable to it (and answered, forever).
+ */
 void tcp_send_ack(struct tcp_pcb *pcb)
 {
-	tcp_emit_pcb(pcb, pcb->snd_nxt, TCP_ACK, 0);
+	tcp_emit_pcb(pcb, pcb->snd_max, TCP_ACK, 0);
 }
 
 /* Zero-window and keep-alive probe: an old sequence number forces an ACK. */
@@ -167,7 +172,7 @@ void tcp_send_probe(struct tcp_pcb *pcb)
 void tcp_send_rst_pcb(struct tcp_pcb *pcb)
 {
 	pcb->st->stats.rst_out++;
-	tcp_emit_pcb(pcb, pcb->snd_nxt, TCP_RST | TCP_ACK, 0);
+	tcp_emit_pcb(pcb, pcb->snd_max, TCP_RST | TCP_ACK, 0);
 }
 
 /* RST for a segment that has no connection (RFC 9293 §3.10.7.1). */

@@ -110,6 +110,10 @@
 #ifndef CONFIG_TCP_CHALLENGE_ACKS_PER_S
 #define CONFIG_TCP_CHALLENGE_ACKS_PER_S 10
 #endif
+/* Minimum gap between ACKs answering unacceptable pure ACKs (ACK-war guard). */
+#ifndef CONFIG_TCP_OOW_ACK_MS
+#define CONFIG_TCP_OOW_ACK_MS 500
+#endif
 /* IP TTL of our segments. */
 #ifndef CONFIG_TCP_TTL
 #define CONFIG_TCP_TTL 64
@@ -267,6 +271,7 @@ struct tcp_pcb {
 	/* timers: absolute deadlines in ms, armed per bit in timers */
 	uint32_t t_rexmit, t_persist, t_delack, t_keep, t_wait;
 	uint32_t keep_idle, keep_intvl;
+	uint32_t oow_at; /* last ACK sent for an unacceptable segment */
 };
 
 /* A half-open connection on a listener (SYN received, SYN-ACK sent). */
