@@ -33,12 +33,20 @@ void tcp_stack_init(struct tcp_stack *st, const struct tcp_io *io, void *io_ctx,
 {
 	uint32_t span = 65536u - CONFIG_TCP_EPHEMERAL_LO;
 
-	memset(st, 0, sizeof(*st));
+	/* everything but the (large) buffer contents, which need no zeroing */
+	memset(st->pcbs, 0, sizeof(st->pcbs));
+	memset(st->syn, 0, sizeof(st->syn));
+	for (size_t i = 0; i < CONFIG_TCP_MAX_BUFS; i++) {
+		st->bufs[i].used = false;
+	}
+	memset(&st->stats, 0, sizeof(st->stats));
+	st->depth = 0;
 	st->io = io;
 	st->io_ctx = io_ctx;
 	memcpy(st->key, key, sizeof(st->key));
 	st->now = now_ms;
 	st->chal_start = now_ms;
+	st->chal_count = 0;
 	st->next_port = (uint16_t)(CONFIG_TCP_EPHEMERAL_LO + tcp_ts_offset(st, 0, 0, 0, 0) % span);
 }
 
