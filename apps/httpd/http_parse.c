@@ -424,6 +424,9 @@ static int parse_fields(const uint8_t *b, size_t len, size_t off, struct http_re
 			/* no empty line within the limit yet */
 			return len >= CONFIG_HTTPD_MAX_HEADER_BYTES ? fail(req, 431) : 0;
 		}
+		if (next > CONFIG_HTTPD_MAX_HEADER_BYTES) {
+			return fail(req, 431); /* its CR LF straddles the limit */
+		}
 		if (end == off) {
 			*head_end = next;
 			return 1;
