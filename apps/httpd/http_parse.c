@@ -465,6 +465,7 @@ int http_parse_request(const uint8_t *buf, size_t len, struct http_request *req)
 {
 	struct http_fields f = {0, false, false, false, false};
 	size_t off = 0, end = 0, next = 0, head_end = 0;
+	bool line_done;
 	int rc;
 
 	memset(req, 0, offsetof(struct http_request, path));
@@ -484,7 +485,11 @@ int http_parse_request(const uint8_t *buf, size_t len, struct http_request *req)
 		/* partial line: a CR at the very end may be half of its CR LF */
 		end = (len > off && buf[len - 1] == '\r') ? len - 1 : len;
 	}
-	rc = parse_request_line(buf + off, end - off, rc == 1, req);
+	line_done = rc == 1;
+	rc = parse_request_line(buf + off, end - off, line_done, req);
+	if (rc > 0 && !line_done) {
+		rc = 0; /* all good so far, but the line goes on */
+	}
 	if (rc <= 0) {
 		if (rc == 0 && len >= CONFIG_HTTPD_MAX_HEADER_BYTES) {
 			return fail(req, 431);

@@ -77,6 +77,7 @@ static void test_incomplete(void)
 		{"body short", "GET / HTTP/1.1\r\nHost: d\r\nContent-Length: 5\r\n\r\nab", 0, 0},
 		{"only CRLF", "\r\n", 0, 0},
 		{"version prefix", "GET / HT", 0, 0},
+		{"leading CRLF, CR pending", "\r\nGET / HTTP/1.0\r", 0, 0},
 	};
 	run_parse_rows(rows, sizeof(rows) / sizeof(rows[0]));
 }
