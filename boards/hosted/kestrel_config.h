@@ -14,4 +14,15 @@
 #define CONFIG_ARCH_STACK_EXTRA (128 * 1024)
 #endif
 
+/*
+ * The hosted device serves many peers at once in tests (50 concurrent TCP
+ * connections, a SYN flood, a browser): size the network tables like a
+ * larger part would. Every value here is RAM on a host, not a budget.
+ */
+#define CONFIG_NET_PBUF_COUNT 128
+#define CONFIG_TCP_MAX_PCBS   128
+#define CONFIG_TCP_MAX_BUFS   72
+#define CONFIG_NET_SOCKETS    32
+#define CONFIG_INETD_CONNS    24
+
 #endif

@@ -90,19 +90,29 @@ static int opt_secret(const char *arg)
 	return 0;
 }
 
-HOSTED_OPTION(mctp_serial, "--mctp-serial PATH",
-	      "MCTP serial link (DSP0253) on a pty (on by default);\n"
-	      "also make a symlink to the pty at PATH",
-	      1, opt_serial);
-HOSTED_OPTION(no_mctp_serial, "--no-mctp-serial", "no MCTP serial link", 0, opt_no_serial);
-HOSTED_OPTION(mctp_usb, "--mctp-usb PATH",
-	      "MCTP-over-USB link (DSP0283): a SOCK_SEQPACKET socket at PATH,\n"
-	      "one message per bulk transfer",
-	      1, opt_usb);
-HOSTED_OPTION(mctp_eid, "--mctp-eid N", "static MCTP EID 8..254 (default: dynamic)", 1, opt_eid);
-HOSTED_OPTION(mctp_secret, "--mctp-secret FILE",
-	      "device secret for the persistent UUID (default: from /etc/machine-id)", 1,
-	      opt_secret);
+/*
+ * HOSTED_OPTION() names the option after its C identifier, which cannot hold
+ * the '-' of "--mctp-usb"; this is the same registration with an explicit name.
+ */
+#define MCTP_OPTION(id, name_, usage_, help_, has_arg_, handler_)                          \
+	static const struct hosted_option hosted_opt_##id                                  \
+		__attribute__((used, section("hosted_opts"), aligned(sizeof(void *)))) = { \
+			name_, usage_, help_, has_arg_, handler_}
+
+MCTP_OPTION(mctp_serial, "mctp-serial", "--mctp-serial PATH",
+	    "MCTP serial link (DSP0253) on a pty (on by default);\n"
+	    "also make a symlink to the pty at PATH",
+	    1, opt_serial);
+MCTP_OPTION(no_mctp_serial, "no-mctp-serial", "--no-mctp-serial", "no MCTP serial link", 0,
+	    opt_no_serial);
+MCTP_OPTION(mctp_usb, "mctp-usb", "--mctp-usb PATH",
+	    "MCTP-over-USB link (DSP0283): a SOCK_SEQPACKET socket at PATH,\n"
+	    "one message per bulk transfer",
+	    1, opt_usb);
+MCTP_OPTION(mctp_eid, "mctp-eid", "--mctp-eid N", "static MCTP EID 8..254 (default: dynamic)", 1,
+	    opt_eid);
+MCTP_OPTION(mctp_secret, "mctp-secret", "--mctp-secret FILE",
+	    "device secret for the persistent UUID (default: from /etc/machine-id)", 1, opt_secret);
 
 static long read_file(const char *path, uint8_t *buf, size_t cap)
 {

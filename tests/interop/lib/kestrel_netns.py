@@ -24,6 +24,9 @@ import sys
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+# Debian's interpreter: python3-scapy and friends are installed for it (a
+# python3 earlier on PATH, e.g. pyenv's, would not see them).
+PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 DEFAULT_BIN = os.environ.get("KESTREL_BIN", os.path.join(ROOT, "build", "hosted", "kestrel"))
 
 
@@ -40,8 +43,11 @@ def require_root():
 class NetNS:
     """A network namespace that is deleted on exit, with its own loopback up."""
 
+    serial = 0
+
     def __init__(self, prefix="kst"):
-        self.name = "%s%d" % (prefix, os.getpid())
+        NetNS.serial += 1
+        self.name = "%s%d_%d" % (prefix, os.getpid(), NetNS.serial)
 
     def __enter__(self):
         subprocess.run(["ip", "netns", "del", self.name], stderr=subprocess.DEVNULL)
@@ -50,10 +56,11 @@ class NetNS:
         return self
 
     def __exit__(self, *exc):
-        subprocess.run(["ip", "netns", "pids", self.name], stdout=subprocess.PIPE)
         out = subprocess.run(["ip", "netns", "pids", self.name],
                              stdout=subprocess.PIPE, text=True).stdout.split()
         for pid in out:
+            if pid == str(os.getpid()):
+                continue  # a test that entered the namespace itself
             try:
                 os.kill(int(pid), signal.SIGKILL)
             except (ProcessLookupError, ValueError):

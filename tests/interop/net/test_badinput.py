@@ -84,13 +84,13 @@ res = k.Results("interop.badinput")
 with k.DeviceNet() as net:
     net.ns_run(["ping", "-c", "1", "-W", "2", net.dev_ip], check=False)
     base, out0 = pool_used(net)
-    r = net.ns_run(["python3", "-c", SCAPY, net.dev_ip, net.tap], check=False, timeout=600)
+    r = net.ns_run([k.PYTHON, "-c", SCAPY, net.dev_ip, net.tap], check=False, timeout=600)
     res.check("scapy sent the hostile traffic", "sent" in r.stdout, r.stdout[-2000:])
     time.sleep(3)
     res.check("device still running", net.dev.proc.poll() is None)
     r = net.ns_run(["ping", "-c", "3", "-i", "0.2", "-W", "2", net.dev_ip], check=False)
     res.check("still answers ping", " 0% packet loss" in r.stdout, r.stdout)
-    r = net.ns_run(["python3", "-c",
+    r = net.ns_run([k.PYTHON, "-c",
                     "import socket,sys; s=socket.create_connection((sys.argv[1],7),timeout=10);"
                     "s.sendall(b'alive'); print(s.recv(10))", net.dev_ip], check=False)
     res.check("accepts a legitimate connection", "alive" in r.stdout, r.stdout)

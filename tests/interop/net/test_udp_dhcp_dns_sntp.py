@@ -17,7 +17,7 @@ res = k.Results("interop.udp_dhcp_dns_sntp")
 
 # --- UDP echo with a static address -------------------------------------
 with k.DeviceNet() as net:
-    r = net.ns_run(["python3", "-c", """
+    r = net.ns_run([k.PYTHON, "-c", """
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
 ok = 0
