@@ -116,6 +116,12 @@ int mctp_bench_rx_report(struct mctp_bench_rx *rx, uint32_t now_ms, uint32_t *kb
 	return 1;
 }
 
+/* A bench payload (9..MAX_MSG-1); size_t so a 64 KiB MAX_MSG does not make it always true. */
+static bool bench_size_ok(size_t n)
+{
+	return n >= MCTP_BENCH_DATA_HDR && n < CONFIG_MCTP_MAX_MSG;
+}
+
 int mctp_bench_cmd_parse(const uint8_t *msg, size_t len, struct mctp_bench_cmd *cmd)
 {
 	struct rd_cursor c = rd_init(msg, len);
@@ -140,7 +146,7 @@ int mctp_bench_cmd_parse(const uint8_t *msg, size_t len, struct mctp_bench_cmd *
 	if (!rd_ok(&c) || rd_left(&c) != 0) {
 		return MCTP_BENCH_STATUS_BAD_ARG;
 	}
-	if (cmd->payload_size < MCTP_BENCH_DATA_HDR || cmd->payload_size >= CONFIG_MCTP_MAX_MSG) {
+	if (!bench_size_ok(cmd->payload_size)) {
 		return MCTP_BENCH_STATUS_BAD_ARG;
 	}
 	return MCTP_BENCH_STATUS_OK;
@@ -180,7 +186,7 @@ int mctp_bench_tx_start(struct mctp_bench_tx *tx, struct mctp_endpoint *ep, uint
 {
 	int tag;
 
-	if (payload_size < MCTP_BENCH_DATA_HDR || payload_size >= CONFIG_MCTP_MAX_MSG) {
+	if (!bench_size_ok(payload_size)) {
 		return -EINVAL;
 	}
 	mctp_bench_tx_stop(tx, ep);

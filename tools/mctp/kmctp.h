@@ -82,12 +82,15 @@ struct kmctp {
 	uint8_t txbuf[16384];
 	uint8_t rxbuf[65536];
 	const struct kmctp_opts *opts;
+	bool bench_armed;	 /* reset the bench receiver when the next response arrives */
+	uint64_t bench_start_us; /* when that happened */
 };
 
 /* Opens the link given in o (or $KESTREL_MCTP_SERIAL / $KESTREL_MCTP_USB). */
 int kmctp_open(struct kmctp *k, const struct kmctp_opts *o);
 void kmctp_close(struct kmctp *k);
 uint32_t kmctp_now_ms(void);
+uint64_t kmctp_now_us(void);
 /* Reads and handles whatever arrives within timeout_ms (one poll). @retval 0 or -errno. */
 int kmctp_pump(struct kmctp *k, int timeout_ms);
 /* Writes out buffered frames / transfers. */

@@ -34,6 +34,7 @@
 #include "kmctp.h"
 
 struct kreq_wait {
+	struct kmctp *k;
 	bool done;
 	int status;
 	uint8_t *resp;
@@ -46,6 +47,14 @@ uint32_t kmctp_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
+}
+
+uint64_t kmctp_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 static void put16(uint8_t *p, uint16_t v)
@@ -288,6 +297,12 @@ static void req_done(struct mctp_endpoint *ep, const struct mctp_msg *msg, int s
 	(void)ep;
 	w->done = true;
 	w->status = status;
+	if (status == 0 && w->k->bench_armed) {
+		/* bench data after this response belongs to the new stream */
+		w->k->bench_armed = false;
+		w->k->bench_start_us = kmctp_now_us();
+		mctp_bench_rx_init(&w->k->vendor.rx, kmctp_now_ms());
+	}
 	if (status == 0) {
 		if (msg->len > w->cap) {
 			w->status = -EMSGSIZE;
@@ -325,7 +340,7 @@ static int request_once(struct kmctp *k, uint8_t dest, const uint8_t *msg, size_
 int kmctp_request(struct kmctp *k, uint8_t dest, const uint8_t *msg, size_t len, uint8_t *resp,
 		  size_t cap, int timeout_ms, int tries)
 {
-	struct kreq_wait w = {.resp = resp, .cap = cap};
+	struct kreq_wait w = {.k = k, .resp = resp, .cap = cap};
 	int rc = -EAGAIN;
 
 	for (int i = 0; i < tries; i++) {

@@ -61,9 +61,9 @@ static int echo_one(struct kmctp *k, uint8_t eid, const uint8_t *req, size_t n, 
 		    struct echo_stats *st)
 {
 	int timeout = k->opts->timeout_ms ? k->opts->timeout_ms : 5000;
-	uint32_t t0 = kmctp_now_ms();
+	uint64_t t0 = kmctp_now_us();
 	int got = kmctp_request(k, eid, req, n, resp, CONFIG_MCTP_MAX_MSG, timeout, 1);
-	uint64_t us = (uint64_t)(kmctp_now_ms() - t0) * 1000u;
+	uint64_t us = kmctp_now_us() - t0;
 
 	if (got < 0) {
 		fprintf(stderr, "kestrel-mctp: echo of %zu bytes: %s\n", n, strerror(-got));
@@ -136,23 +136,26 @@ static int bench_command(struct kmctp *k, uint8_t eid, uint16_t size, uint64_t c
 	if (n < 0) {
 		return n;
 	}
+	k->bench_armed = count != 0;
 	n = kmctp_request(k, eid, req, (size_t)n, resp, sizeof(resp), 1000, 3);
+	k->bench_armed = false;
 	if (n < 0) {
 		return n;
 	}
-	if (n < MCTP_BENCH_CMD_RESP_SIZE || resp[6] != MCTP_BENCH_CMD_RESPONSE) {
+	/* 7e | cc de f1 | dd 22 | 01 | 00 (response) | iid u32 | status */
+	if (n < 13 || resp[7] != MCTP_BENCH_CMD_RESPONSE) {
 		return -EPROTO;
 	}
-	return resp[11]; /* status */
+	return resp[12];
 }
 
-static void bench_summary(const struct mctp_bench_rx *rx, uint32_t first_ms, uint32_t last_ms)
+static void bench_summary(const struct mctp_bench_rx *rx, uint64_t first_us, uint64_t last_us)
 {
-	uint32_t ms = last_ms - first_ms;
+	double s = (double)(last_us - first_us) / 1e6;
 
 	printf("bench: %llu messages, %llu bytes in %.3f s: %.1f kB/s\n",
-	       (unsigned long long)rx->msgs, (unsigned long long)rx->bytes, ms / 1000.0,
-	       ms ? (double)rx->bytes / 1024.0 * 1000.0 / ms : 0.0);
+	       (unsigned long long)rx->msgs, (unsigned long long)rx->bytes, s,
+	       s > 0 ? (double)rx->bytes / 1024.0 / s : 0.0);
 	printf("sequence gaps (lost messages): %llu, reordered: %llu, bad data: %llu\n",
 	       (unsigned long long)rx->drops, (unsigned long long)rx->reordered,
 	       (unsigned long long)rx->bad_data);
@@ -162,7 +165,8 @@ int kmctp_cmd_bench(struct kmctp *k, int argc, char **argv)
 {
 	struct kmctp_bench_args a;
 	struct mctp_bench_rx *rx = &k->vendor.rx;
-	uint32_t start, first = 0, last = 0, kbps;
+	uint32_t start, last_ms = 0, kbps;
+	uint64_t last_us = 0;
 	uint64_t want;
 	int eid, st;
 
@@ -183,17 +187,18 @@ int kmctp_cmd_bench(struct kmctp *k, int argc, char **argv)
 		return st < 0 ? st : -EPROTO;
 	}
 	printf("bench: EID %d streams %ld-byte messages\n", eid, a.size);
+	last_us = k->bench_start_us;
 	for (;;) {
 		uint64_t before = rx->msgs;
 		uint32_t now;
 
-		if (kmctp_pump(k, 100) < 0) {
+		if (!(a.count && rx->msgs + rx->drops >= a.count) && kmctp_pump(k, 100) < 0) {
 			break;
 		}
 		now = kmctp_now_ms();
-		if (rx->msgs != before) {
-			first = first ? first : now;
-			last = now;
+		if (rx->msgs != before || last_ms == 0) {
+			last_us = kmctp_now_us();
+			last_ms = now;
 		}
 		if (mctp_bench_rx_report(rx, now, &kbps)) {
 			printf("Throughput: %u kB/s\n", kbps);
@@ -201,13 +206,13 @@ int kmctp_cmd_bench(struct kmctp *k, int argc, char **argv)
 		}
 		if ((a.count && rx->msgs + rx->drops >= a.count) ||
 		    (a.seconds && now - start >= (uint32_t)a.seconds * 1000u) ||
-		    (now - (last ? last : start) > 10000)) {
+		    (now - last_ms > 10000)) {
 			break;
 		}
 	}
 	if (!a.count || rx->msgs + rx->drops < a.count) {
 		(void)bench_command(k, (uint8_t)eid, (uint16_t)a.size, 0); /* stop the stream */
 	}
-	bench_summary(rx, first, last);
+	bench_summary(rx, k->bench_start_us, last_us);
 	return rx->msgs ? 0 : -EAGAIN;
 }

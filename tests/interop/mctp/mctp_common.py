@@ -138,5 +138,5 @@ class Device:
 
 def counter(text, name):
     """Value of 'name N' in `mctp` / `nvme-mi` shell output (first match), or -1."""
-    m = re.search(r"\b%s (\d+)" % re.escape(name), text)
+    m = re.search(r"(?<![\w-])%s (\d+)" % re.escape(name), text)
     return int(m.group(1)) if m else -1

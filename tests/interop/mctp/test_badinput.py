@@ -69,7 +69,7 @@ def main():
         rc, out = dev.tool("nvme-mi", "raw", "04", *req[1:])
         r.check("IC clear: no response", rc != 0 and "no response" in out, out)
         rc, out = dev.tool("nvme-mi", "raw", *req)
-        r.check("good MIC: answered", rc == 0 and "response (16 bytes): 84 88" in out, out)
+        r.check("good MIC: answered", rc == 0 and "response (20 bytes): 84 88 00 00 00" in out, out)
         rc, out = dev.tool("nvme-mi", "raw", "84", "08", "00", "00", "7f", *req[5:])
         r.check("unknown opcode: status 03",
                 rc == 0 and "84 88 00 00 03" in out, out)
