@@ -232,13 +232,14 @@ int mctp_glue_service(struct mctp_glue *g, uint32_t now_ms)
 
 	g->vendor.now_ms = now_ms;
 	for (int i = 0; i < g->n_links; i++) {
-		g->links[i].tx_failed = false;
 		more |= glue_link_rx(g, &g->links[i], now_ms);
 	}
 	mctp_poll(&g->ep, now_ms);
 	mctp_glue_flush(g);
+	/* failures since the last look, including the previous pass's final flush */
 	for (int i = 0; i < g->n_links; i++) {
 		failed |= g->links[i].tx_failed;
+		g->links[i].tx_failed = false;
 	}
 	more |= glue_bench(g, failed);
 	mctp_glue_flush(g);

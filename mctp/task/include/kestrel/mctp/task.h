@@ -80,7 +80,7 @@ struct mctp_glue_link {
 	uint16_t mtu;
 	uint32_t rx_bytes, tx_bytes;
 	uint32_t tx_drops; /* flushes the driver refused */
-	bool tx_failed;	   /* a flush failed during this service pass */
+	bool tx_failed;	   /* a flush failed since the last service pass looked */
 	struct mctp_serial_rx srx;
 	struct mctp_usb_stats ustats;
 	struct mctp_usb_tx utx;
