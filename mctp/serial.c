@@ -31,6 +31,8 @@
 #include <kestrel/lib/crc.h>
 #include <kestrel/mctp/serial.h>
 
+#include "serial_internal.h"
+
 enum {
 	SER_IDLE,  /* waiting for a flag */
 	SER_REV,   /* after a flag: revision (or more flags) */
@@ -56,10 +58,7 @@ int mctp_serial_rx_init(struct mctp_serial_rx *rx, unsigned mtu)
 /* Frame complete: check the FCS over [rev, count, packet]. */
 static int rx_finish(struct mctp_serial_rx *rx)
 {
-	uint8_t pre[2] = {MCTP_SERIAL_REVISION, rx->count};
-	uint16_t fcs = crc16_mcrf4xx(CRC16_MCRF4XX_INIT, pre, 2);
-
-	fcs = crc16_mcrf4xx(fcs, rx->buf, rx->len);
+	uint16_t fcs = mctp_serial_fcs_frame(rx->count, rx->buf, rx->len);
 	if (fcs != rx->fcs_rx) {
 		rx->stats.bad_fcs++;
 		return -EBADMSG;
