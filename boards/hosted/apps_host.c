@@ -1,8 +1,19 @@
 /*
  * Network services of the hosted device, started after the network
- * (HOSTED_SERVICE order 30). Each app is compiled in only when its library
- * is part of the build (KESTREL_HAVE_* from boards/hosted/CMakeLists.txt).
+ * (HOSTED_SERVICE order 30): inetd (echo/discard/chargen), the web server
+ * with the status page, telnet, and the iperf3 server. Each app is compiled
+ * in only when its library is part of the build (KESTREL_HAVE_* from
+ * boards/hosted/CMakeLists.txt).
+ *
+ * Telnet logins need a provisioned password: `passwd` at the console, or
+ * --telnet-hash-file FILE holding a hash that `passwd --hash` printed.
+ * There is no default password.
  */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+
+#include <kestrel/net/nettask.h>
 #include <kestrel/os/console.h>
 
 #include "board_hosted.h"
@@ -10,12 +21,106 @@
 #ifdef KESTREL_HAVE_INETD
 #include <kestrel/apps/inetd.h>
 #endif
+#ifdef KESTREL_HAVE_HTTPD
+#include <kestrel/apps/httpd.h>
+#endif
+#ifdef KESTREL_HAVE_TELNETD
+#include <kestrel/apps/telnetd.h>
+#endif
+#ifdef KESTREL_HAVE_IPERF
+#include <kestrel/apps/iperf.h>
+#endif
+
+static char telnet_hash[256];
+
+static int opt_telnet_hash(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL) {
+		perror(path);
+		return 1;
+	}
+	n = fread(telnet_hash, 1, sizeof(telnet_hash) - 1, f);
+	fclose(f);
+	while (n > 0 && (telnet_hash[n - 1] == '\n' || telnet_hash[n - 1] == '\r')) {
+		n--;
+	}
+	telnet_hash[n] = '\0';
+	return 0;
+}
+HOSTED_OPTION(telnet_hash_file, "--telnet-hash-file FILE",
+	      "provision the telnet password from a hash (the line 'passwd --hash'\n"
+	      "prints on the console); without it, set one with 'passwd' first",
+	      1, opt_telnet_hash);
+
+#ifdef KESTREL_HAVE_HTTPD
+struct counters_req {
+	struct httpd_counter *out;
+	int max;
+};
+
+static int counters_in_net(struct net_stack *st, void *arg)
+{
+	struct counters_req *r = arg;
+	struct net_stats s;
+	const struct {
+		const char *name;
+		const uint32_t *v;
+	} rows[] = {
+		{"eth_rx", &s.eth_rx},	 {"ip_rx", &s.ip_rx},	    {"ip_tx", &s.ip_tx},
+		{"ip_drop", &s.ip_drop}, {"icmp_rx", &s.icmp_rx},   {"udp_rx", &s.udp_rx},
+		{"udp_tx", &s.udp_tx},	 {"reass_ok", &s.reass_ok},
+	};
+	int n = 0;
+
+	net_get_stats(st, &s);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]) && n < r->max; i++, n++) {
+		r->out[n].name = rows[i].name;
+		r->out[n].value = *rows[i].v;
+	}
+	return n;
+}
+
+static int net_counters(struct httpd_counter *out, int max)
+{
+	struct counters_req r = {out, max};
+	return net_call(counters_in_net, &r);
+}
+#endif
 
 static void apps_start(void)
 {
+	bool q = hosted_quiet();
+
+	if (net_task_stack() == NULL) {
+		return;
+	}
 #ifdef KESTREL_HAVE_INETD
-	if (inetd_start() == 0 && !hosted_quiet()) {
+	if (inetd_start() == 0 && !q) {
 		os_printf("inetd: echo, discard, chargen on tcp+udp 7, 9, 19\n");
+	}
+#endif
+#ifdef KESTREL_HAVE_HTTPD
+	httpd_set_net_counters_hook(net_counters);
+	if (httpd_start(NULL) == 0 && !q) {
+		os_printf("httpd: status page on port 80\n");
+	}
+#endif
+#ifdef KESTREL_HAVE_TELNETD
+	if (telnet_hash[0] != '\0' && telnetd_set_password_hash(telnet_hash) < 0) {
+		os_printf("telnetd: bad --telnet-hash-file contents, ignored\n");
+	}
+	if (telnetd_start(NULL) == 0 && !q) {
+		os_printf("telnetd: shell on port 23 (%s)\n",
+			  telnetd_password_set() ? "password provisioned"
+						 : "no password yet: run 'passwd' here");
+	}
+#endif
+#ifdef KESTREL_HAVE_IPERF
+	if (iperf_start(0) == 0 && !q) {
+		os_printf("iperf: iperf3 server on port 5201\n");
 	}
 #endif
 }

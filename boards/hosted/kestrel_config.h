@@ -15,14 +15,24 @@
 #endif
 
 /*
- * The hosted device serves many peers at once in tests (50 concurrent TCP
+ * The hosted device serves many peers at once in tests (dozens of concurrent TCP
  * connections, a SYN flood, a browser): size the network tables like a
  * larger part would. Every value here is RAM on a host, not a budget.
  */
+#ifndef CONFIG_NET_PBUF_COUNT
 #define CONFIG_NET_PBUF_COUNT 128
-#define CONFIG_TCP_MAX_PCBS   128
-#define CONFIG_TCP_MAX_BUFS   72
-#define CONFIG_NET_SOCKETS    32
-#define CONFIG_INETD_CONNS    24
+#endif
+#ifndef CONFIG_TCP_MAX_PCBS
+#define CONFIG_TCP_MAX_PCBS 128
+#endif
+#ifndef CONFIG_TCP_MAX_BUFS
+#define CONFIG_TCP_MAX_BUFS 72
+#endif
+#ifndef CONFIG_NET_SOCKETS
+#define CONFIG_NET_SOCKETS 32
+#endif
+#ifndef CONFIG_INETD_CONNS
+#define CONFIG_INETD_CONNS 24
+#endif
 
 #endif
