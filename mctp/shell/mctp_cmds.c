@@ -73,21 +73,24 @@ static void print_links(struct shell *sh, const struct mctp_snap *s)
 
 		shell_printf(sh, "  %d %-6s %s mtu %u rx %u B tx %u B tx-drops %u\n", i,
 			     l->kind == MCTP_LINK_SERIAL ? "serial" : "usb",
-			     l->name ? l->name : "-", l->mtu, l->rx_bytes, l->tx_bytes,
-			     l->tx_drops);
+			     l->name ? l->name : "-", (unsigned)(l->mtu), (unsigned)(l->rx_bytes),
+			     (unsigned)(l->tx_bytes), (unsigned)(l->tx_drops));
 		if (l->kind == MCTP_LINK_SERIAL) {
 			shell_printf(sh,
 				     "    frames %u bad-fcs %u bad-rev %u bad-esc %u esc-end %u "
 				     "overlong %u short %u long %u noise %u\n",
-				     l->ss.frames, l->ss.bad_fcs, l->ss.bad_rev, l->ss.bad_escape,
-				     l->ss.esc_at_end, l->ss.overlong, l->ss.count_short,
-				     l->ss.count_long, l->ss.noise);
+				     (unsigned)(l->ss.frames), (unsigned)(l->ss.bad_fcs),
+				     (unsigned)(l->ss.bad_rev), (unsigned)(l->ss.bad_escape),
+				     (unsigned)(l->ss.esc_at_end), (unsigned)(l->ss.overlong),
+				     (unsigned)(l->ss.count_short), (unsigned)(l->ss.count_long),
+				     (unsigned)(l->ss.noise));
 		} else {
 			shell_printf(sh,
 				     "    xfers %u pkts %u bad-id %u bad-len %u trunc %u "
 				     "oversize %u\n",
-				     l->us.xfers, l->us.pkts, l->us.bad_id, l->us.bad_len,
-				     l->us.trunc, l->us.oversize);
+				     (unsigned)(l->us.xfers), (unsigned)(l->us.pkts),
+				     (unsigned)(l->us.bad_id), (unsigned)(l->us.bad_len),
+				     (unsigned)(l->us.trunc), (unsigned)(l->us.oversize));
 		}
 	}
 }
@@ -99,7 +102,8 @@ static void print_routes(struct shell *sh, const struct mctp_snap *s)
 		const struct mctp_route *r = &s->routes[i];
 
 		if (r->used) {
-			shell_printf(sh, "  eid %u-%u via link %u\n", r->first, r->last, r->link);
+			shell_printf(sh, "  eid %u-%u via link %u\n", (unsigned)(r->first),
+				     (unsigned)(r->last), (unsigned)(r->link));
 		}
 	}
 }
@@ -109,36 +113,44 @@ static void print_counters(struct shell *sh, const struct mctp_snap *s)
 	const struct mctp_counters *c = &s->st;
 
 	shell_printf(sh, "counters:\n  rx %u pkts %u msgs, tx %u pkts %u msgs, drops %u\n",
-		     c->rx_pkts, c->rx_msgs, c->tx_pkts, c->tx_msgs, s->drops);
+		     (unsigned)(c->rx_pkts), (unsigned)(c->rx_msgs), (unsigned)(c->tx_pkts),
+		     (unsigned)(c->tx_msgs), (unsigned)(s->drops));
 	shell_printf(sh,
 		     "  drop: short %u version %u bcast-src %u not-for-us %u no-som %u seq %u "
 		     "frag-len %u\n",
-		     c->drop_short, c->drop_version, c->drop_bcast_src, c->drop_not_for_us,
-		     c->drop_no_som, c->drop_seq, c->drop_frag_len);
+		     (unsigned)(c->drop_short), (unsigned)(c->drop_version),
+		     (unsigned)(c->drop_bcast_src), (unsigned)(c->drop_not_for_us),
+		     (unsigned)(c->drop_no_som), (unsigned)(c->drop_seq),
+		     (unsigned)(c->drop_frag_len));
 	shell_printf(sh,
 		     "  drop: oversize %u timeout %u no-ctx %u restart %u no-handler %u "
 		     "unmatched %u\n",
-		     c->drop_oversize, c->drop_timeout, c->drop_no_ctx, c->drop_restart,
-		     c->drop_no_handler, c->drop_unmatched);
-	shell_printf(sh, "  tx: no-route %u errors %u; echo %u vendor-unknown %u\n", c->tx_no_route,
-		     c->tx_errors, s->echoes, s->vendor_unknown);
+		     (unsigned)(c->drop_oversize), (unsigned)(c->drop_timeout),
+		     (unsigned)(c->drop_no_ctx), (unsigned)(c->drop_restart),
+		     (unsigned)(c->drop_no_handler), (unsigned)(c->drop_unmatched));
+	shell_printf(sh, "  tx: no-route %u errors %u; echo %u vendor-unknown %u\n",
+		     (unsigned)(c->tx_no_route), (unsigned)(c->tx_errors), (unsigned)(s->echoes),
+		     (unsigned)(s->vendor_unknown));
 	shell_printf(sh, "  bench: %s, sent %u msgs, aborted %u\n",
 		     s->bench_active ? "streaming" : "idle", (unsigned)s->bench_sent,
-		     s->bench_aborted);
+		     (unsigned)(s->bench_aborted));
 }
 
 static void print_head(struct shell *sh, const struct mctp_snap *s)
 {
 	const uint8_t *u = s->uuid;
 
-	shell_printf(sh, "eid %u (%s)\n", s->eid,
+	shell_printf(sh, "eid %u (%s)\n", (unsigned)(s->eid),
 		     s->static_eid ? "static" : (s->eid ? "dynamic, assigned" : "unassigned"));
 	if (s->has_uuid) {
 		shell_printf(sh,
 			     "uuid %02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
 			     "%02x%02x%02x%02x%02x%02x\n",
-			     u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
-			     u[11], u[12], u[13], u[14], u[15]);
+			     (unsigned)(u[0]), (unsigned)(u[1]), (unsigned)(u[2]), (unsigned)(u[3]),
+			     (unsigned)(u[4]), (unsigned)(u[5]), (unsigned)(u[6]), (unsigned)(u[7]),
+			     (unsigned)(u[8]), (unsigned)(u[9]), (unsigned)(u[10]),
+			     (unsigned)(u[11]), (unsigned)(u[12]), (unsigned)(u[13]),
+			     (unsigned)(u[14]), (unsigned)(u[15]));
 	} else {
 		shell_printf(sh, "uuid none\n");
 	}

@@ -60,25 +60,27 @@ static void nvme_print(struct shell *sh, const struct nvme_snap *s)
 	const struct nvme_model *m = &s->m;
 
 	shell_printf(sh, "model:  %s\nserial: %s\nfw:     %s\n", m->mn, m->sn, m->fr);
-	shell_printf(sh, "pci:    vid %04x did %04x ssvid %04x ssid %04x, cntlid %u\n", m->vid,
-		     m->did, m->ssvid, m->ssid, m->cntlid);
-	shell_printf(sh, "temp:   %u K (%d C), threshold %u K\n", m->temp_k, (int)m->temp_k - 273,
-		     m->temp_thresh_k);
-	shell_printf(sh, "spare:  %u%% (threshold %u%%), used %u%%\n", m->spare, m->spare_thresh,
-		     m->pct_used);
-	shell_printf(sh, "health: critical warning 0x%02x, changed status 0x%04x\n", m->cwarn,
-		     m->ccs);
-	shell_printf(sh, "power:  state %u, %u hours, %u cycles\n", m->power_state,
+	shell_printf(sh, "pci:    vid %04x did %04x ssvid %04x ssid %04x, cntlid %u\n",
+		     (unsigned)(m->vid), (unsigned)(m->did), (unsigned)(m->ssvid),
+		     (unsigned)(m->ssid), (unsigned)(m->cntlid));
+	shell_printf(sh, "temp:   %u K (%d C), threshold %u K\n", (unsigned)(m->temp_k),
+		     (int)m->temp_k - 273, (unsigned)(m->temp_thresh_k));
+	shell_printf(sh, "spare:  %u%% (threshold %u%%), used %u%%\n", (unsigned)(m->spare),
+		     (unsigned)(m->spare_thresh), (unsigned)(m->pct_used));
+	shell_printf(sh, "health: critical warning 0x%02x, changed status 0x%04x\n",
+		     (unsigned)(m->cwarn), (unsigned)(m->ccs));
+	shell_printf(sh, "power:  state %u, %u hours, %u cycles\n", (unsigned)(m->power_state),
 		     (unsigned)m->power_on_hours, (unsigned)m->power_cycles);
 	for (int i = 0; i < m->n_ns; i++) {
 		shell_printf(sh, "ns %d:   %u blocks of %u B\n", i + 1, (unsigned)m->ns[i].nsze,
-			     1u << m->ns[i].lbads);
+			     (unsigned)(1u << m->ns[i].lbads));
 	}
 	shell_printf(sh,
 		     "mi:     rx %u tx %u errors %u, dropped: short %u no-ic %u bad-mic %u "
 		     "ror %u\n",
-		     s->st.rx, s->st.tx, s->st.errors, s->st.drop_short, s->st.drop_ic,
-		     s->st.drop_mic, s->st.drop_ror);
+		     (unsigned)(s->st.rx), (unsigned)(s->st.tx), (unsigned)(s->st.errors),
+		     (unsigned)(s->st.drop_short), (unsigned)(s->st.drop_ic),
+		     (unsigned)(s->st.drop_mic), (unsigned)(s->st.drop_ror));
 }
 
 static int nvme_parse_set(struct shell *sh, char **argv, struct nvme_set *set)

@@ -174,7 +174,7 @@ int kmctp_parse_echo(int argc, char **argv, struct kmctp_echo_args *a, FILE *err
 	a->count = 1;
 	a->size = 1;
 	a->seed = 1;
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		long s;
 
@@ -196,7 +196,6 @@ int kmctp_parse_echo(int argc, char **argv, struct kmctp_echo_args *a, FILE *err
 				CONFIG_MCTP_MAX_MSG - 4, argv[i]);
 			return -EINVAL;
 		}
-		i++;
 	}
 	return 0;
 }
@@ -208,7 +207,7 @@ int kmctp_parse_bench(int argc, char **argv, struct kmctp_bench_args *a, FILE *e
 	a->size = 100;
 	a->count = 0;
 	a->seconds = 5;
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		long s;
 
@@ -231,7 +230,6 @@ int kmctp_parse_bench(int argc, char **argv, struct kmctp_bench_args *a, FILE *e
 				argv[i]);
 			return -EINVAL;
 		}
-		i++;
 	}
 	if (have_n && !have_t) {
 		a->seconds = 0; /* until COUNT arrived (or 10 s of silence) */
