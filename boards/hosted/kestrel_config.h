@@ -34,5 +34,9 @@
 #ifndef CONFIG_INETD_CONNS
 #define CONFIG_INETD_CONNS 24
 #endif
+/* Bigger application writes mean fewer socket round trips per byte. */
+#ifndef CONFIG_INETD_BUF
+#define CONFIG_INETD_BUF 8192
+#endif
 
 #endif
