@@ -50,10 +50,17 @@ static int opt_telnet_hash(const char *path)
 	telnet_hash[n] = '\0';
 	return 0;
 }
-HOSTED_OPTION(telnet_hash_file, "--telnet-hash-file FILE",
-	      "provision the telnet password from a hash (the line 'passwd --hash'\n"
-	      "prints on the console); without it, set one with 'passwd' first",
-	      1, opt_telnet_hash);
+/*
+ * HOSTED_OPTION() names the option after its C identifier ("telnet_hash_file"),
+ * which cannot hold the '-' of "--telnet-hash-file" the help text promises;
+ * the same registration with an explicit name (as mctp_host.c does).
+ */
+static const struct hosted_option hosted_opt_telnet_hash_file
+	__attribute__((used, section("hosted_opts"), aligned(sizeof(void *)))) = {
+		"telnet-hash-file", "--telnet-hash-file FILE",
+		"provision the telnet password from a hash (the line 'passwd --hash'\n"
+		"prints on the console); without it, set one with 'passwd' first",
+		1, opt_telnet_hash};
 
 #ifdef KESTREL_HAVE_HTTPD
 struct counters_req {

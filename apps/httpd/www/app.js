@@ -39,17 +39,17 @@ function render(s) {
       (t.prio === t.base_prio ? t.prio : t.base_prio + "/" + t.prio) +
       "</td><td><span class=\"st " + esc(t.state) + "\">" + esc(t.state) + "</span></td><td class=n>" +
       t.cpu_pct.toFixed(1) + "</td><td><div class=bar title=\"" + pct + "%\"><i style=\"width:" + pct +
-      "%\"></i></div> <span class=muted>" + t.stack_used + " / " + t.stack_size + "</span></td></tr>";
+      "%\"></i></div><span class=\"muted stk\">" + t.stack_used + " / " + t.stack_size + "</span></td></tr>";
   }));
   $("busy").textContent = (100 - idle).toFixed(1) + " %";
   var net = Object.keys(s.net);
   rows(document.querySelector("#net tbody"), net.length ? net.map(function (k) {
     return "<tr><td>" + esc(k) + "</td><td class=n>" + s.net[k] + "</td></tr>";
   }) : ["<tr><td class=muted>no counters</td></tr>"]);
-  rows(document.querySelector("#pools tbody"), s.pools.map(function (p) {
+  rows(document.querySelector("#pools tbody"), s.pools.length ? s.pools.map(function (p) {
     return "<tr><td>" + esc(p.name) + "</td><td class=n>" + p.block_size + "</td><td class=n>" +
       p.used + "/" + p.count + "</td><td class=n>" + p.peak + "</td><td class=n>" + p.fails + "</td></tr>";
-  }));
+  }) : ["<tr><td colspan=5 class=muted>no pools</td></tr>"]);
 }
 function poll() {
   var x = new XMLHttpRequest();
