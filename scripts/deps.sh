@@ -13,7 +13,8 @@ set -eu
 pkgs_build="cmake ninja-build gcc libc6-dev make python3 pkg-config libslirp-dev"
 pkgs_qemu="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
 pkgs_test="iputils-ping clang libclang-rt-14-dev clang-format valgrind iproute2 socat netcat-openbsd
- python3-scapy python3-pexpect dnsmasq-base chrony tshark curl iperf3 nvme-cli liblwip-dev"
+ python3-scapy python3-pexpect dnsmasq-base chrony tshark curl iperf3 nvme-cli liblwip-dev
+ chromium wrk busybox telnet"
 
 want=""
 for g in "$@"; do
