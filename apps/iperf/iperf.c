@@ -72,6 +72,15 @@ static int recv_all(int fd, uint8_t *p, size_t n)
 	return 0;
 }
 
+/* Sends what the control machine queued (its replies, TEST_START ...). */
+static void flush_control(void)
+{
+	if (ic.out_len > 0 && cfd >= 0) {
+		(void)net_send(cfd, ic.out, ic.out_len, 0);
+	}
+	ic.out_len = 0;
+}
+
 static void on_accept(void)
 {
 	uint8_t cookie[IPERF_COOKIE_SIZE];
@@ -94,6 +103,8 @@ static void on_accept(void)
 		idx = iperf_ctrl_stream(&ic, cookie, now_ms());
 		if (idx >= 0) {
 			sfd[idx] = fd;
+			/* the last stream makes it queue TEST_START, TEST_RUNNING */
+			flush_control();
 			return;
 		}
 	}
@@ -113,10 +124,7 @@ static void on_control(void)
 	} else {
 		(void)iperf_ctrl_input(&ic, iperf_buf, (size_t)n, now_ms());
 	}
-	if (ic.out_len > 0) {
-		(void)net_send(cfd, ic.out, ic.out_len, 0);
-		ic.out_len = 0;
-	}
+	flush_control();
 	if (ic.phase >= IPERF_PH_RESULTS_LEN) {
 		close_streams(); /* the test is over: no more data */
 	}

@@ -4,8 +4,9 @@
  *
  * The reader walks the text once with an index that never passes len;
  * nesting is capped at JSON_DEPTH_MAX (recursion depth is therefore
- * bounded too) and numbers at 18 digits before the point, so integer
- * conversion cannot overflow. Only the top-level members with keys the
+ * bounded too); only the first 18 digits before the point are converted,
+ * so integer conversion cannot overflow, and a longer number is valid but
+ * not an integer (iperf3 3.12 writes -1 as 18446744073709551615). Only the top-level members with keys the
  * server knows are kept; everything else is validated and skipped.
  */
 #include <kestrel/apps/iperf.h>
@@ -120,7 +121,11 @@ static bool j_number(struct jrd *r, struct jval *v)
 	}
 	while (r->i < r->len && r->s[r->i] >= '0' && r->s[r->i] <= '9') {
 		if (++digits > 18) {
-			return false;
+			/* valid JSON, but no integer we can hold: iperf3 3.12 sends
+			 * -1 as 18446744073709551615 (sender_has_retransmits) */
+			v->integer = false;
+			r->i++;
+			continue;
 		}
 		v->n = v->n * 10 + (r->s[r->i++] - '0');
 	}

@@ -49,7 +49,7 @@ static void test_json_bad(void)
 		{"bare minus", "{\"a\":-}"},
 		{"bad fraction", "{\"a\":1.}"},
 		{"bad exponent", "{\"a\":1e}"},
-		{"huge number", "{\"a\":12345678901234567890}"},
+		{"huge number for int", "{\"time\":12345678901234567890}"},
 		{"string for int", "{\"time\":\"10\"}"},
 		{"negative parallel", "{\"parallel\":-1}"},
 		{"fraction for int", "{\"len\":1.5}"},
@@ -75,6 +75,22 @@ static void test_json_bad(void)
 	KT_EQ(iperf_json_valid("{\"a\":[1,{}]}", 12), 1);
 	KT_EQ(iperf_json_valid("{\"a\":[1,{}]", 11), 0);
 	KT_EQ(iperf_json_valid(deep, strlen(deep)), 0);
+}
+
+/* iperf3 3.12 -R client results: -1 written as an unsigned 64-bit number. */
+static void test_json_iperf312_results(void)
+{
+	static const char res[] =
+		"{\"cpu_util_total\":19.56154268029929,\"cpu_util_user\":1.3732028832216869,"
+		"\"cpu_util_system\":18.188290829317978,"
+		"\"sender_has_retransmits\":18446744073709551615,\"congestion_used\":\"bbr\","
+		"\"streams\":[{\"id\":1,\"bytes\":83389384,\"retransmits\":18446744073709551615,"
+		"\"jitter\":0,\"errors\":0,\"packets\":0,\"start_time\":0,\"end_time\":2.000031}]}";
+	struct iperf_params p;
+
+	KT_EQ(iperf_json_valid(res, strlen(res)), 1);
+	KT_EQ(iperf_json_params("{\"tcp\":true,\"x\":99999999999999999999999}", 40, &p), 0);
+	KT_EQ(p.tcp, 1);
 }
 
 /* Feeds bytes; returns the state bytes/JSON produced. */
@@ -248,9 +264,10 @@ static void test_ctrl_protocol_errors(void)
 }
 
 static const struct kt_case cases[] = {
-	KT_CASE(test_json_params),   KT_CASE(test_json_bad),
-	KT_CASE(test_ctrl_forward),  KT_CASE(test_ctrl_reverse_parallel),
-	KT_CASE(test_ctrl_refusals), KT_CASE(test_ctrl_protocol_errors),
+	KT_CASE(test_json_params),	     KT_CASE(test_json_bad),
+	KT_CASE(test_json_iperf312_results), KT_CASE(test_ctrl_forward),
+	KT_CASE(test_ctrl_reverse_parallel), KT_CASE(test_ctrl_refusals),
+	KT_CASE(test_ctrl_protocol_errors),
 };
 
 int main(void)
