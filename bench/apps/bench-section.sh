@@ -1,0 +1,105 @@
+#!/bin/bash
+# bench-section.sh -- prints the HTTP benchmark section of docs/benchmarks.md
+# (scripts/bench.sh runs every bench/*/bench-section.sh). Starts the hosted
+# device on a TAP in a fresh network namespace (device 10.77.0.2, Linux
+# 10.77.0.1) and runs wrk (Debian) against its status page, a static file and
+# /api/status, side by side with the same files served by `busybox httpd` on
+# the Linux kernel in the same namespace. Needs root (namespace, TAP).
+#   BUILD=build/hosted bench/apps/bench-section.sh
+set -eu
+cd "$(dirname "$0")/../.."
+case "${1:-}" in -h | --help)
+	sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+	exit 0
+	;;
+esac
+B=${BUILD:-build/hosted}
+K=$B/kestrel
+DUR=${WRK_SECONDS:-3}
+CONN=4 # CONFIG_HTTPD_MAX_CONN: more would be answered 503
+for t in wrk busybox ip; do
+	command -v $t >/dev/null || {
+		echo "bench/apps: $t is not installed (scripts/deps.sh test)" >&2
+		exit 1
+	}
+done
+[ "$(id -u)" -eq 0 ] || {
+	echo "bench/apps: needs root (network namespace, TAP)" >&2
+	exit 1
+}
+[ -x "$K" ] || {
+	echo "bench/apps: $K not built" >&2
+	exit 1
+}
+ns=kbench$$
+dir=$(mktemp -d)
+dev=
+bb=
+cleanup() {
+	exec 3>&- 2>/dev/null || true
+	[ -n "$bb" ] && kill "$bb" 2>/dev/null
+	[ -n "$dev" ] && kill "$dev" 2>/dev/null
+	wait 2>/dev/null || true
+	ip netns del "$ns" 2>/dev/null || true
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+ip netns add "$ns"
+nsx() { ip netns exec "$ns" "$@"; }
+nsx ip link set lo up
+mkfifo "$dir/in"
+nsx "$K" --net tap:ktap0 --ip 10.77.0.2/24 --gw 10.77.0.1 --no-mctp-serial <"$dir/in" >"$dir/log" 2>&1 &
+dev=$!
+exec 3>"$dir/in"
+for _ in $(seq 100); do grep -q "httpd: status page" "$dir/log" && nsx ip link show ktap0 >/dev/null 2>&1 && break; sleep 0.1; done
+nsx ip addr add 10.77.0.1/24 dev ktap0
+nsx ip link set ktap0 up
+D=http://10.77.0.2
+L=http://10.77.0.1:8080
+for _ in $(seq 50); do nsx wrk -t1 -c1 -d1s "$D/" >/dev/null 2>&1 && break; sleep 0.2; done
+# the same bytes for busybox: the page and stylesheet from the image, a
+# snapshot of /api/status as a static file
+mkdir -p "$dir/www/api"
+cp apps/httpd/www/index.html apps/httpd/www/style.css "$dir/www/"
+nsx wget -q -O "$dir/www/api/status.json" "$D/api/status" 2>/dev/null ||
+	nsx busybox wget -q -O "$dir/www/api/status.json" "$D/api/status"
+nsx busybox httpd -f -p 10.77.0.1:8080 -h "$dir/www" &
+bb=$!
+sleep 0.3
+
+# run URL -> "req/s|avg latency|p99 latency|errors"
+run() {
+	local out rps avg p99 err
+	out=$(nsx wrk -t2 -c$CONN -d${DUR}s --latency "$1" 2>&1)
+	rps=$(echo "$out" | sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p')
+	avg=$(echo "$out" | awk '$1 == "Latency" { print $2; exit }')
+	p99=$(echo "$out" | awk '$1 == "99%" { print $2; exit }')
+	err=$(echo "$out" | sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p')
+	sock=$(echo "$out" | sed -n 's/.*Socket errors: \(.*\)/\1/p')
+	printf '%.0f|%s|%s|%s' "${rps:-0}" "${avg:-?}" "${p99:-?}" "${err:-0}${sock:+; $sock}"
+}
+
+echo "## HTTP server (hosted device vs busybox httpd on Linux, same TAP namespace)"
+echo
+echo '```'
+echo "\$ wrk -t2 -c$CONN -d${DUR}s --latency http://10.77.0.2/...        # Kestrel httpd, hosted device on a TAP"
+echo "\$ busybox httpd -f -p 10.77.0.1:8080 -h DIR; wrk ... http://10.77.0.1:8080/...   # Linux kernel TCP"
+echo '```'
+echo
+echo "| what | server | requests/s | latency avg | latency p99 | errors |"
+echo "|---|---|---|---|---|---|"
+for row in "status page /|/|/index.html" "static file /style.css|/style.css|/style.css" \
+	"/api/status JSON|/api/status|/api/status.json"; do
+	IFS='|' read -r what dp bp <<<"$row"
+	IFS='|' read -r r a p e <<<"$(run "$D$dp")"
+	echo "| $what | Kestrel (hosted) | $r | $a | $p | $e |"
+	IFS='|' read -r r a p e <<<"$(run "$L$bp")"
+	echo "| $what | busybox httpd | $r | $a | $p | $e |"
+done
+echo
+echo "$CONN connections (CONFIG_HTTPD_MAX_CONN), ${DUR} s each. Kestrel keeps"
+echo "connections alive (HTTP/1.1); busybox httpd closes after every response, so"
+echo "each of its requests includes a TCP handshake. Kestrel's /api/status is built"
+echo "per request (task table, pools, counters); busybox serves a static snapshot."
+echo "Both run in the same namespace on the same machine: the numbers compare the"
+echo "servers and stacks, not a microcontroller."
