@@ -6,7 +6,8 @@ usage: check_httpd.py http://127.0.0.1:8080 [--max-conn 4] [--request-timeout 10
 Every status code the server promises (docs/httpd.md), 200 parallel
 keep-alive requests, and the slowloris defence (a request trickled one
 byte a second gets 408 within the request timeout). Exit status 0 when
-all checks pass. Not wired into CTest; the lead runs it against a device.
+all checks pass. For any URL by hand; CTest runs test_httpd.py, which
+imports these checks, against a device on a TAP.
 """
 import argparse
 import concurrent.futures
