@@ -82,12 +82,16 @@ class Console:
             return self.buf.decode("utf-8", "replace")
 
 
-def qemu_command(args, elf):
+def qemu_command(args, elf, icount=False):
     cmd = [
         args.qemu, "-M", "mps2-an385", "-display", "none", "-monitor", "none",
         "-serial", "stdio", "-semihosting-config", "enable=on,target=native",
         "-kernel", elf,
     ]
+    if icount:
+        # instruction-counted time: the port test's timing checks then do
+        # not depend on how loaded the host is
+        return cmd + ["-icount", "shift=0,sleep=off"]
     if args.net:
         # user-mode NAT: DHCP answers 10.0.2.15; a loopback-only forward
         # reaches the device's echo service (port 7)
@@ -166,7 +170,7 @@ def porttest_steps(con, proc, args):
 
 def run(args, elf, drive):
     """Boots QEMU and runs drive(); returns (failure or None, transcript)."""
-    cmd = qemu_command(args, elf)
+    cmd = qemu_command(args, elf, icount=drive is porttest_steps)
     if args.verbose:
         print("+ " + " ".join(cmd), file=sys.stderr)
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
