@@ -18,7 +18,7 @@ out=docs/benchmarks.md
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 
-ninja -C "$H" kbench_host >/dev/null
+ninja -C "$H" >/dev/null # every tool and reference program the sections use
 ninja -C "$Q" >/dev/null
 
 section() { # TITLE COMMAND...
@@ -61,10 +61,15 @@ cat >>"$tmp" <<'NOTE'
 - A hosted "context switch" hands the simulated CPU from one host thread
   to another (semaphore post + wait); it measures the simulation, not a
   microcontroller. Compare kernels by the QEMU instruction counts.
+
 NOTE
 
 for f in bench/*/bench-section.sh; do
-	[ -x "$f" ] && "$f" >>"$tmp"
+	if [ -x "$f" ]; then
+		echo "running: $f" >&2
+		"$f" >>"$tmp"
+		echo >>"$tmp"
+	fi
 done
 mv "$tmp" "$out"
 trap - EXIT
