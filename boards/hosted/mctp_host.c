@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include <kestrel/lib/sha256.h>
-#include <kestrel/mctp/link_host.h>
+#include <kestrel/mctp/host/link.h>
 #include <kestrel/mctp/task.h>
 #include <kestrel/os/console.h>
 #include <kestrel/os/kernel.h>

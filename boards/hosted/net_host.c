@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include <kestrel/drivers/eth_fault.h>
-#include <kestrel/drivers/eth_slirp.h>
-#include <kestrel/drivers/eth_tap.h>
+#include <kestrel/drivers/host/eth_slirp.h>
+#include <kestrel/drivers/host/eth_tap.h>
 #include <kestrel/net/dhcp.h>
 #include <kestrel/net/dns.h>
 #include <kestrel/net/nettask.h>

@@ -1,6 +1,6 @@
 /*
  * Host-side receive ring of the hosted Ethernet drivers (see
- * kestrel/drivers/eth_host.h). The producer is a host thread that must
+ * kestrel/drivers/host/eth_host.h). The producer is a host thread that must
  * never touch kernel or stack state; the consumer is the IRQ handler on the
  * simulated CPU. They share only the ring, under `lock`.
  *
@@ -10,7 +10,7 @@
  * When the pool is empty the frame is popped and dropped, as a MAC with no
  * free descriptor would; every drop is counted.
  */
-#include <kestrel/drivers/eth_host.h>
+#include <kestrel/drivers/host/eth_host.h>
 #include <kestrel/errno.h>
 #include <kestrel/net/nettask.h>
 #include <kestrel/os/kernel.h>

@@ -10,7 +10,7 @@
  * comes from the command line, so it is read through a bounded cursor;
  * every field is checked against the bytes that remain.
  */
-#include <kestrel/drivers/eth_slirp.h>
+#include <kestrel/drivers/host/eth_slirp.h>
 #include <kestrel/errno.h>
 
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * libslirp Ethernet driver (hosted). See kestrel/drivers/eth_slirp.h.
+ * libslirp Ethernet driver (hosted). See kestrel/drivers/host/eth_slirp.h.
  *
  * One host thread owns the Slirp instance from slirp_new() to
  * slirp_cleanup(); no other thread ever calls into libslirp. Its loop:
@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <kestrel/drivers/eth_slirp.h>
+#include <kestrel/drivers/host/eth_slirp.h>
 #include <kestrel/errno.h>
 
 #define SLIRP_POLL_IDLE_MS 1000u /* longest sleep without a timer */

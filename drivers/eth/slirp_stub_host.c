@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include <kestrel/drivers/eth_slirp.h>
+#include <kestrel/drivers/host/eth_slirp.h>
 #include <kestrel/errno.h>
 
 static int stub_init(struct netif *nif)

@@ -1,5 +1,5 @@
 /*
- * TAP Ethernet driver (hosted). See kestrel/drivers/eth_tap.h.
+ * TAP Ethernet driver (hosted). See kestrel/drivers/host/eth_tap.h.
  *
  * Threads: the reader is a host thread that polls the TAP fd and an eventfd
  * (stop request), reads one frame per read() and queues it with
@@ -20,7 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <kestrel/drivers/eth_tap.h>
+#include <kestrel/drivers/host/eth_tap.h>
 #include <kestrel/errno.h>
 
 #define TAP_READ_MAX 2048 /* > ETH_FRAME_MAX, so an oversize frame is seen as such */

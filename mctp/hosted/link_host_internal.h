@@ -2,7 +2,7 @@
 #ifndef MCTP_LINK_HOST_INTERNAL_H
 #define MCTP_LINK_HOST_INTERNAL_H
 
-#include <kestrel/mctp/link_host.h>
+#include <kestrel/mctp/host/link.h>
 
 /* Mutex, condition, eventfd and IRQ line; @retval 0 or -errno. */
 int mctp_host_common_init(struct mctp_host_common *c);

@@ -1,5 +1,5 @@
 /*
- * Hosted DSP0253 serial link on a pseudo-terminal (see kestrel/mctp/link_host.h).
+ * Hosted DSP0253 serial link on a pseudo-terminal (see kestrel/mctp/host/link.h).
  *
  * The master side is the device's "UART". The slave is put in raw mode
  * (cfmakeraw: no echo, no CR/LF mapping, 8 bits, no flow control) because

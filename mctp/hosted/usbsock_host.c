@@ -1,6 +1,6 @@
 /*
  * Hosted DSP0283 USB link over a Unix SOCK_SEQPACKET socket (see
- * kestrel/mctp/link_host.h). A bulk transfer is one socket message:
+ * kestrel/mctp/host/link.h). A bulk transfer is one socket message:
  * message boundaries are kept, so a host tool writes exactly what a USB
  * host controller would put in one OUT transfer (one or more
  * `1A B4 00 len` packets, at most 512 bytes) and reads IN transfers the

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include <kestrel/drivers/eth_fault.h>
-#include <kestrel/drivers/eth_slirp.h>
+#include <kestrel/drivers/host/eth_slirp.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

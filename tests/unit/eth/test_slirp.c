@@ -4,7 +4,7 @@
  * request for the gateway 10.0.2.2 goes to the slirp thread and slirp's
  * reply comes back through the ring and IRQ to net_task_input().
  */
-#include <kestrel/drivers/eth_slirp.h>
+#include <kestrel/drivers/host/eth_slirp.h>
 
 #include "eth_test.h"
 #include "kernel_test.h"

@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <kestrel/drivers/eth_tap.h>
+#include <kestrel/drivers/host/eth_tap.h>
 
 #include "eth_test.h"
 #include "kernel_test.h"

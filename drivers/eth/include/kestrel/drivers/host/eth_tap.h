@@ -16,7 +16,7 @@
  *
  * netif_add() calls eth_tap_ops.init, which starts the reader thread and
  * enables the IRQ. Received frames go through net_rx_alloc() and
- * net_task_input() (see kestrel/drivers/eth_host.h).
+ * net_task_input() (see kestrel/drivers/host/eth_host.h).
  */
 #ifndef KESTREL_DRIVERS_ETH_TAP_H
 #define KESTREL_DRIVERS_ETH_TAP_H
@@ -24,7 +24,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include <kestrel/drivers/eth_host.h>
+#include <kestrel/drivers/host/eth_host.h>
 
 #define ETH_TAP_IFNAME_MAX 16 /* IFNAMSIZ, including the NUL */
 

@@ -11,7 +11,7 @@
  * slirp's sockets and runs its timers on the real (monotonic) clock.
  * Frames from the device reach that thread through a small locked queue
  * and an eventfd; frames from slirp go into the receive ring -> IRQ ->
- * net_task_input() (kestrel/drivers/eth_host.h).
+ * net_task_input() (kestrel/drivers/host/eth_host.h).
  *
  * Board glue:
  *
@@ -32,7 +32,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <kestrel/drivers/eth_host.h>
+#include <kestrel/drivers/host/eth_host.h>
 
 /* Host port forwards one instance holds. */
 #ifndef CONFIG_ETH_SLIRP_FWD_MAX
