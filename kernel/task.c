@@ -72,11 +72,23 @@ bool os_stack_ok(const struct os_task *t)
 
 size_t os_task_stack_used(const struct os_task *t)
 {
-	size_t i = OS_CANARY_WORDS * 4u;
+	const uint32_t paint4 = OS_STACK_PAINT * 0x01010101u;
+	const uint32_t *w = (const uint32_t *)(const void *)t->stack;
+	size_t words = t->stack_size / 4u;
+	size_t i = OS_CANARY_WORDS;
 
 	if (!os_stack_ok(t)) {
 		return t->stack_size;
 	}
+	/*
+	 * ps and the status page call this for every task with interrupts
+	 * masked, so skip the untouched paint a word at a time (stacks are
+	 * 8-byte aligned) and only look at bytes in the first used word.
+	 */
+	while (i < words && w[i] == paint4) {
+		i++;
+	}
+	i *= 4u;
 	while (i < t->stack_size && t->stack[i] == OS_STACK_PAINT) {
 		i++;
 	}
