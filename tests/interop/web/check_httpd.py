@@ -118,26 +118,32 @@ def check_parallel(host, port, a):
           ok == per * a.max_conn, "%d ok" % ok)
 
 
-def check_slowloris(host, port, a):
-    s = socket.create_connection((host, port), timeout=a.request_timeout + 10)
+def trickle(host, port, limit, stop=None):
+    """A slowloris client: sends a request line, then one byte a second
+    until the server answers or closes, `limit` seconds pass or `stop` is
+    set. Returns (bytes received, seconds taken)."""
+    s = socket.create_connection((host, port), timeout=limit + 5)
     t0 = time.time()
     s.sendall(b"GET / HTTP/1.1\r\n")
     s.settimeout(1.0)
     resp = b""
-    while time.time() - t0 < a.request_timeout + 5:
+    while (stop is None or not stop.is_set()) and time.time() - t0 < limit:
         try:
             s.send(b"X")
+            chunk = s.recv(4096)
+        except socket.timeout:
+            continue
         except OSError:
             break
-        try:
-            chunk = s.recv(4096)
-            if not chunk:
-                break
-            resp += chunk
-        except socket.timeout:
-            pass
+        if not chunk:
+            break
+        resp += chunk
     s.close()
-    took = time.time() - t0
+    return resp, time.time() - t0
+
+
+def check_slowloris(host, port, a):
+    resp, took = trickle(host, port, a.request_timeout + 5)
     check("slowloris gets 408", status_of(resp) == 408, repr(resp[:60]))
     check("slowloris cut within the request timeout",
           took <= a.request_timeout + 3, "%.1f s" % took)

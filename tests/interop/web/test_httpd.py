@@ -228,27 +228,7 @@ def check_malformed():
 
 
 def slow_client(out, idx, stop):
-    s = socket.create_connection((IP, 80), timeout=REQUEST_TIMEOUT + 10)
-    t0 = time.time()
-    s.sendall(b"GET / HTTP/1.1\r\n")
-    s.settimeout(1.0)
-    resp = b""
-    while not stop.is_set() and time.time() - t0 < REQUEST_TIMEOUT + 6:
-        try:
-            s.send(b"X")
-        except OSError:
-            break
-        try:
-            chunk = s.recv(4096)
-            if not chunk:
-                break
-            resp += chunk
-        except socket.timeout:
-            pass
-        except OSError:
-            break
-    s.close()
-    out[idx] = (resp, time.time() - t0)
+    out[idx] = check_httpd.trickle(IP, 80, REQUEST_TIMEOUT + 6, stop)
 
 
 def check_slowloris():
