@@ -80,6 +80,7 @@ static struct pbuf *take_block(struct pbuf_pool *pool)
 	p->qnext = NULL;
 	p->ref = 1;
 	p->flags = 0;
+	p->gso_size = 0;
 	p->tag = 0;
 	return p;
 }

@@ -19,6 +19,7 @@ enum net_msg_kind {
 	NET_MSG_RX,
 	NET_MSG_CALL,
 	NET_MSG_KICK,
+	NET_MSG_POLL,
 };
 
 struct net_msg {
@@ -67,6 +68,27 @@ static void pool_unlock(void *ctx, uint32_t token)
 
 static const struct pbuf_lock_ops pool_lock_ops = {pool_lock, pool_unlock, NULL};
 
+/*
+ * A driver's poll request: receive one budget's worth. A driver that used
+ * its whole budget has more waiting; its next turn goes to the back of the
+ * queue, behind the frames and calls that arrived meanwhile.
+ */
+static void net_task_do_poll(struct net_stack *st, struct netif *nif)
+{
+	uint32_t key = os_irq_lock();
+	int n;
+
+	nif->flags &= (uint8_t)~NETIF_F_POLLING;
+	os_irq_unlock(key);
+	if (nif->ops == NULL || nif->ops->poll == NULL) {
+		return;
+	}
+	n = nif->ops->poll(nif, CONFIG_NET_TASK_POLL_BUDGET);
+	if (n >= CONFIG_NET_TASK_POLL_BUDGET) {
+		net_task_poll(nif);
+	}
+}
+
 static void handle(struct net_stack *st, const struct net_msg *m)
 {
 	switch (m->kind) {
@@ -76,6 +98,9 @@ static void handle(struct net_stack *st, const struct net_msg *m)
 	case NET_MSG_CALL:
 		*m->ret = m->fn(st, m->arg);
 		os_sem_give(m->done);
+		break;
+	case NET_MSG_POLL:
+		net_task_do_poll(st, m->nif);
 		break;
 	default:
 		break;
@@ -160,6 +185,22 @@ int net_call(int (*fn)(struct net_stack *st, void *arg), void *arg)
 	os_queue_send(&net_queue, &m, OS_WAIT_FOREVER);
 	os_sem_take(&done, OS_WAIT_FOREVER);
 	return ret;
+}
+
+void net_task_poll(struct netif *nif)
+{
+	struct net_msg m = {NET_MSG_POLL, nif, NULL, NULL, NULL, NULL, NULL};
+	uint32_t key = os_irq_lock();
+	bool queued = (nif->flags & NETIF_F_POLLING) != 0;
+
+	nif->flags |= NETIF_F_POLLING;
+	os_irq_unlock(key);
+	if (!queued && os_queue_send_isr(&net_queue, &m) != 0) {
+		key = os_irq_lock();
+		nif->flags &= (uint8_t)~NETIF_F_POLLING;
+		os_irq_unlock(key);
+		rx_queue_drops++;
+	}
 }
 
 void net_task_kick(void)

@@ -31,6 +31,16 @@ struct eth_driver_ops {
 	int (*output)(struct netif *nif, struct pbuf *p);
 	/* Current link state (NULL: always up). */
 	bool (*link_up)(struct netif *nif);
+	/*
+	 * Polled receive (NAPI style; NULL: the driver posts each frame with
+	 * net_task_input() from its ISR). Runs in the network task: receives
+	 * up to budget frames, hands each to net_input(), returns how many.
+	 * Its ISR masks the receive interrupt and calls net_task_poll(nif);
+	 * poll re-enables the interrupt when it returns less than budget
+	 * (drained). Returning budget means "more is waiting": the network
+	 * task polls again after the work queued behind it.
+	 */
+	int (*poll)(struct netif *nif, int budget);
 };
 
 /* Per-interface counters (as `ip -s link` shows them). */
@@ -43,6 +53,25 @@ struct netif_counters {
 #define NETIF_F_LINK_UP	 0x02u /* carrier present */
 #define NETIF_F_LOOPBACK 0x04u /* loopback: no link header, no ARP */
 #define NETIF_F_DEFAULT	 0x08u /* default route goes through this interface */
+#define NETIF_F_POLLING	 0x10u /* a poll request is queued (network task use) */
+
+/*
+ * Offloads a driver offers (netif.caps), in the spirit of Linux's
+ * NETIF_F_HW_CSUM / NETIF_F_TSO and virtio-net's VIRTIO_NET_F_*:
+ *   TX_CSUM  the driver completes TCP/UDP checksums of frames marked
+ *            PBUF_F_CSUM_PARTIAL (the checksum field holds the folded
+ *            pseudo-header sum, RFC 1071 arithmetic, not complemented);
+ *   TSO      the driver cuts a TCP segment whose pbuf has gso_size set
+ *            into gso_size-byte segments (up to netif.gso_max bytes of IP
+ *            datagram), fixing sequence numbers, IP ids and checksums;
+ *   RX_LRO   received TCP segments may be longer than the MTU (the link
+ *            merged them); the stack must accept IP datagrams up to 64 KiB.
+ * A received pbuf with PBUF_F_CSUM_OK carries a transport checksum the
+ * link already verified (or data that never crossed a wire).
+ */
+#define NETIF_CAP_TX_CSUM 0x01u
+#define NETIF_CAP_TSO	  0x02u
+#define NETIF_CAP_RX_LRO  0x04u
 
 struct netif {
 	const struct eth_driver_ops *ops;
@@ -52,6 +81,8 @@ struct netif {
 	uint16_t mtu;
 	uint8_t flags;	       /* NETIF_F_* */
 	uint8_t index;	       /* position in the stack, set by netif_add() */
+	uint8_t caps;	       /* NETIF_CAP_* the driver set in its init op */
+	uint16_t gso_max;      /* TSO: largest IP datagram the driver takes (bytes) */
 	uint32_t ip, mask, gw; /* host byte order; ip 0 = unconfigured */
 	struct netif_counters cnt;
 	struct dhcp_client *dhcp; /* DHCP client running on this interface, or NULL */

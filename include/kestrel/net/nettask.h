@@ -24,6 +24,10 @@
 #ifndef CONFIG_NET_TASK_QUEUE
 #define CONFIG_NET_TASK_QUEUE 64
 #endif
+/* Frames a polling driver (eth_driver_ops.poll) receives per turn. */
+#ifndef CONFIG_NET_TASK_POLL_BUDGET
+#define CONFIG_NET_TASK_POLL_BUDGET 32
+#endif
 /* How often net_timer() runs when nothing else wakes the task (ms). */
 #ifndef CONFIG_NET_TASK_TIMER_MS
 #define CONFIG_NET_TASK_TIMER_MS 10
@@ -52,6 +56,13 @@ int net_task_input(struct netif *nif, struct pbuf *p);
  * called from the network task itself or from an ISR.
  */
 int net_call(int (*fn)(struct net_stack *st, void *arg), void *arg);
+
+/*
+ * Asks the network task to call nif->ops->poll (drivers with a poll op;
+ * see struct eth_driver_ops). ISR-safe; a request already queued for nif
+ * is not queued twice.
+ */
+void net_task_poll(struct netif *nif);
 
 /* Wakes the network task (e.g. a driver's TX ring drained). ISR-safe. */
 void net_task_kick(void);

@@ -48,6 +48,7 @@ struct pbuf {
 	uint16_t tot_len;	/* bytes in this block and all that follow */
 	uint16_t ref;		/* references; 0 while in the pool */
 	uint16_t flags;		/* PBUF_F_* */
+	uint16_t gso_size;	/* TX with NETIF_CAP_TSO: TCP payload per wire segment */
 	uint32_t tag;		/* scratch for the current owner (queues, reassembly) */
 	struct pbuf_pool *pool; /* the pool this block returns to */
 	struct pbuf *qnext;	/* packet queue link for the current owner */
@@ -56,6 +57,10 @@ struct pbuf {
 
 #define PBUF_F_BCAST 0x0001u /* received as link-layer broadcast */
 #define PBUF_F_MCAST 0x0002u /* received as link-layer multicast */
+/* RX: the TCP/UDP checksum was verified by the link (see NETIF_CAP_*) */
+#define PBUF_F_CSUM_OK 0x0004u
+/* TX: the TCP/UDP checksum field holds the pseudo-header sum; the driver completes it */
+#define PBUF_F_CSUM_PARTIAL 0x0008u
 
 /* Pool statistics (pbuf_pool_stats()). */
 struct pbuf_stats {
