@@ -33,7 +33,7 @@ uint32_t net_rand(struct net_stack *st)
 	return st->rand(st->rand_ctx);
 }
 
-static const struct eth_driver_ops loop_ops = {NULL, NULL, NULL};
+static const struct eth_driver_ops loop_ops = {NULL, NULL, NULL, NULL};
 
 void net_init(struct net_stack *st, uint32_t (*rand)(void *ctx), void *rand_ctx, uint32_t now_ms)
 {

@@ -21,7 +21,7 @@ static int stub_output(struct netif *nif, struct pbuf *p)
 	return -ENOTSUP;
 }
 
-const struct eth_driver_ops eth_slirp_ops = {stub_init, stub_output, NULL};
+const struct eth_driver_ops eth_slirp_ops = {stub_init, stub_output, NULL, NULL};
 
 int eth_slirp_init(struct eth_slirp *s)
 {

@@ -36,7 +36,7 @@ static int ft_init(struct netif *nif)
 	return 0;
 }
 
-static const struct eth_driver_ops ft_inner = {ft_init, ft_output, NULL};
+static const struct eth_driver_ops ft_inner = {ft_init, ft_output, NULL, NULL};
 
 static struct eth_fault fault;
 static struct netif nif;

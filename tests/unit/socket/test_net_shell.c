@@ -48,7 +48,7 @@ static int drop_output(struct netif *nif, struct pbuf *p)
 	return 0;
 }
 
-static const struct eth_driver_ops drop_ops = {NULL, drop_output, NULL};
+static const struct eth_driver_ops drop_ops = {NULL, drop_output, NULL, NULL};
 
 static int add_eth0(struct net_stack *st, void *arg)
 {
