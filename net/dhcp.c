@@ -93,6 +93,9 @@ static int parse_options(struct rd_cursor *c, struct dhcp_msg *m)
 		case DHCP_OPT_T2:
 			opt_addr(&v, len, &m->t2_s, &m->have, DHCP_HAVE_T2, &bad);
 			break;
+		case DHCP_OPT_NTP:
+			opt_addr(&v, len, &m->ntp, &m->have, DHCP_HAVE_NTP, &bad);
+			break;
 		case DHCP_OPT_DNS:
 			bad = len < 4 || (len & 3u) != 0;
 			for (unsigned i = 0; !bad && i < len / 4u; i++) {
@@ -137,8 +140,9 @@ int dhcp_parse(const void *buf, size_t len, struct dhcp_msg *m)
 
 int dhcp_build(void *buf, size_t cap, const struct dhcp_msg *m)
 {
-	static const uint8_t params[] = {DHCP_OPT_MASK,	 DHCP_OPT_ROUTER, DHCP_OPT_DNS,
-					 DHCP_OPT_LEASE, DHCP_OPT_T1,	  DHCP_OPT_T2};
+	static const uint8_t params[] = {DHCP_OPT_MASK, DHCP_OPT_ROUTER, DHCP_OPT_DNS,
+					 DHCP_OPT_NTP,	DHCP_OPT_LEASE,	 DHCP_OPT_T1,
+					 DHCP_OPT_T2};
 	struct wr_cursor w = wr_init(buf, cap);
 
 	wr_u8(&w, DHCP_BOOTREQUEST);
@@ -275,6 +279,7 @@ static void take_lease(struct net_stack *st, struct dhcp_client *c, const struct
 	c->offered_ip = m->yiaddr;
 	c->offered_mask = (m->have & DHCP_HAVE_MASK) ? m->mask : 0xffffff00u;
 	c->offered_gw = (m->have & DHCP_HAVE_ROUTER) ? m->router : 0;
+	c->ntp = (m->have & DHCP_HAVE_NTP) ? m->ntp : 0;
 	for (unsigned i = 0; i < m->ndns; i++) {
 		(void)dns_set_server(st, i, m->dns[i]);
 	}

@@ -37,6 +37,7 @@ struct dhcp_msg {
 	uint32_t router;		      /* option 3, first address */
 	uint32_t dns[CONFIG_NET_DNS_SERVERS]; /* option 6 */
 	uint8_t ndns;
+	uint32_t ntp;	 /* option 42 (RFC 2132 §8.3), first address */
 	uint32_t req_ip; /* option 50 (build only / parse) */
 	uint16_t have;	 /* DHCP_HAVE_* */
 };
@@ -49,6 +50,7 @@ struct dhcp_msg {
 #define DHCP_HAVE_ROUTER 0x0020u
 #define DHCP_HAVE_DNS	 0x0040u
 #define DHCP_HAVE_REQIP	 0x0080u
+#define DHCP_HAVE_NTP	 0x0100u
 
 /*
  * Decodes a BOOTP/DHCP message (options field only; option overload is not
@@ -91,6 +93,7 @@ struct dhcp_client {
 	uint32_t server_id;
 	uint32_t offered_ip, offered_mask, offered_gw;
 	uint32_t lease_s, t1_s, t2_s;
+	uint32_t ntp;	   /* NTP server of the lease (option 42, first address), 0 none */
 	uint32_t state_ms; /* when the current state was entered */
 	uint32_t bound_ms; /* when the lease started */
 	uint32_t next_ms;  /* next retransmission / timer */

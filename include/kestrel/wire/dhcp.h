@@ -44,6 +44,7 @@
 #define DHCP_OPT_ROUTER	   3
 #define DHCP_OPT_DNS	   6
 #define DHCP_OPT_HOSTNAME  12
+#define DHCP_OPT_NTP	   42
 #define DHCP_OPT_REQ_IP	   50
 #define DHCP_OPT_LEASE	   51
 #define DHCP_OPT_MSGTYPE   53

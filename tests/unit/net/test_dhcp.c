@@ -139,6 +139,79 @@ static void test_parse_fields(void)
 	KT_EQ(m.dns[1], IP_ADDR(1, 1, 1, 1));
 }
 
+/* Option 42 (RFC 2132 §8.3): a list of NTP servers; the first one is kept. */
+static void test_parse_ntp_option(void)
+{
+	static const struct {
+		const char *name;
+		uint8_t extra[12];
+		size_t elen;
+		int want;
+		uint32_t ntp;
+	} rows[] = {
+		{"absent", {0}, 0, 0, 0},
+		{"one server", {42, 4, 10, 77, 0, 1}, 6, 0, IP_ADDR(10, 77, 0, 1)},
+		{"two servers: first kept",
+		 {42, 8, 10, 0, 0, 7, 10, 0, 0, 8},
+		 10,
+		 0,
+		 IP_ADDR(10, 0, 0, 7)},
+		{"length 3", {42, 3, 10, 77, 0}, 5, -EBADMSG, 0},
+		{"length 6", {42, 6, 10, 77, 0, 1, 2, 3}, 8, -EBADMSG, 0},
+		{"length 0", {42, 0}, 2, -EBADMSG, 0},
+		{"runs past the end", {42, 8, 10, 77, 0, 1}, 6, -EBADMSG, 0},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint8_t b[600];
+		struct dhcp_msg m;
+		size_t n = reply(b, DHCP_ACK, 7, OFFERED, rows[i].extra, rows[i].elen);
+
+		KT_ROW(rows[i].name);
+		KT_EQ(dhcp_parse(b, n, &m), rows[i].want);
+		if (rows[i].want == 0) {
+			KT_EQ(m.ntp, rows[i].ntp);
+			KT_EQ(!!(m.have & DHCP_HAVE_NTP), rows[i].ntp != 0);
+		}
+	}
+}
+
+/* The client asks for option 42 and keeps the lease's NTP server. */
+static void test_lease_ntp_server(void)
+{
+	static const uint8_t ntp_opt[] = {42, 4, 192, 168, 1, 123};
+	struct dhcp_msg m;
+	uint8_t b[600];
+	const uint8_t *u;
+	size_t n;
+	bool asked = false;
+
+	start();
+	KT_EQ(sent_type(0, &m), DHCP_DISCOVER);
+	u = tu_fl4(0) + 8 + DHCP_OFF_OPTIONS;
+	for (size_t i = 0; i + 1 < get_be16(tu_fl4(0) + 4) - 8u - DHCP_OFF_OPTIONS; i++) {
+		if (u[i] == DHCP_OPT_PARAMS) {
+			for (size_t j = 0; j < u[i + 1]; j++) {
+				asked |= u[i + 2 + j] == DHCP_OPT_NTP;
+			}
+			break;
+		}
+	}
+	KT_ASSERT(asked);
+	server_says(DHCP_OFFER, OFFERED);
+	n = reply(b, DHCP_ACK, dc.xid, OFFERED, ntp_opt, sizeof(ntp_opt));
+	tu_rx_udp(SRV, IP_BROADCAST, 67, 68, b, n);
+	tu_time(2000);
+	KT_EQ(dc.state, DHCP_BOUND);
+	KT_EQ(dc.ntp, IP_ADDR(192, 168, 1, 123));
+	/* a renewal without the option forgets it */
+	arp_add_static(&st, &eth0, SRV, TU_PEER_MAC);
+	tu_time(2000 + 1800u * 1000u);
+	KT_EQ(dc.state, DHCP_RENEWING);
+	server_says(DHCP_ACK, OFFERED);
+	KT_EQ(dc.state, DHCP_BOUND);
+	KT_EQ(dc.ntp, 0);
+}
+
 static void test_full_exchange_and_timers(void)
 {
 	struct dhcp_msg m;
@@ -280,6 +353,8 @@ static void test_retransmit_backoff(void)
 static const struct kt_case cases[] = {
 	KT_CASE(test_parse_negative),
 	KT_CASE(test_parse_fields),
+	KT_CASE(test_parse_ntp_option),
+	KT_CASE(test_lease_ntp_server),
 	KT_CASE(test_full_exchange_and_timers),
 	KT_CASE(test_renew_ack_extends_lease),
 	KT_CASE(test_nak_restarts),
