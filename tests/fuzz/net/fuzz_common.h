@@ -30,7 +30,7 @@ static int fz_output(struct netif *nif, struct pbuf *p)
 	return 0;
 }
 
-static const struct eth_driver_ops fz_ops = {NULL, fz_output, NULL};
+static const struct eth_driver_ops fz_ops = {NULL, fz_output, NULL, NULL};
 
 static uint32_t fz_rand(void *ctx)
 {

@@ -51,7 +51,7 @@ static inline int tu_output(struct netif *nif, struct pbuf *p)
 	return 0;
 }
 
-static const struct eth_driver_ops tu_ops = {NULL, tu_output, NULL};
+static const struct eth_driver_ops tu_ops = {NULL, tu_output, NULL, NULL};
 
 /* Deterministic "random" numbers: a fixed LCG. */
 static inline uint32_t tu_rand(void *ctx)
