@@ -383,6 +383,22 @@ void os_wallclock_set(int64_t unix_ns)
 	os_irq_unlock(key);
 }
 
+static volatile int tz_offset_min = CONFIG_OS_TZ_OFFSET_MIN; /* an int: read and written whole */
+
+int os_tz_offset_min(void)
+{
+	return tz_offset_min;
+}
+
+int os_tz_set_offset_min(int minutes)
+{
+	if (minutes < -OS_TZ_OFFSET_MAX_MIN || minutes > OS_TZ_OFFSET_MAX_MIN) {
+		return -ERANGE;
+	}
+	tz_offset_min = minutes;
+	return 0;
+}
+
 static void console_puts(const char *s)
 {
 	size_t n = 0;

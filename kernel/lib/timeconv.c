@@ -169,6 +169,34 @@ int tc_format_iso8601(char *buf, size_t size, int64_t secs, uint32_t nsec, unsig
 	return (int)len;
 }
 
+int tc_format_iso8601_off(char *buf, size_t size, int64_t secs, uint32_t nsec, unsigned frac,
+			  int off_min)
+{
+	unsigned a = (unsigned)(off_min < 0 ? -off_min : off_min);
+	int n;
+
+	if (off_min <= -24 * 60 || off_min >= 24 * 60) {
+		return -EINVAL;
+	}
+	if (off_min == 0) {
+		return tc_format_iso8601(buf, size, secs, nsec, frac);
+	}
+	if (size < 6) {
+		return -EMSGSIZE;
+	}
+	/* the UTC form is one byte longer than the digits: "Z" becomes "+hh:mm" */
+	n = tc_format_iso8601(buf, size - 5, secs + (int64_t)off_min * 60, nsec, frac);
+	if (n < 0) {
+		return n;
+	}
+	buf[n - 1] = off_min < 0 ? '-' : '+';
+	put_digits(buf + n, a / 60u, 2);
+	buf[n + 2] = ':';
+	put_digits(buf + n + 3, a % 60u, 2);
+	buf[n + 5] = '\0';
+	return n + 5;
+}
+
 /* A bounded reader over the caller's bytes. */
 struct tc_rd {
 	const char *s;
@@ -261,6 +289,18 @@ static bool rd_zone(struct tc_rd *r, int32_t *offset)
 	}
 	*offset = sign * (int32_t)(hh * 3600u + mm * 60u);
 	return true;
+}
+
+int tc_parse_utc_offset(const char *s, size_t len, int *off_min)
+{
+	struct tc_rd r = {s, len, 0};
+	int32_t offset;
+
+	if (len == 0 || !rd_zone(&r, &offset) || r.pos != r.len) {
+		return -EINVAL;
+	}
+	*off_min = (int)(offset / 60);
+	return 0;
 }
 
 /* Reads "hh:mm[:ss[.f]]" into c and *nsec. */

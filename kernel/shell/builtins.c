@@ -1,5 +1,5 @@
 /*
- * Built-in shell commands that need the kernel: ps, uptime, date, mem,
+ * Built-in shell commands that need the kernel: ps, uptime, date, tz, mem,
  * reboot, poweroff, version, echo, clear. (`help` lives in the core,
  * shell_exec.c, so a shell without the kernel still has it.)
  *
@@ -88,53 +88,123 @@ static int cmd_uptime(struct shell *sh, int argc, char **argv)
 
 SHELL_CMD(uptime, cmd_uptime, "time since boot", 0);
 
-/* ---- date ---------------------------------------------------------------- */
+/* ---- date, tz ------------------------------------------------------------ */
 
-static void print_date(struct shell *sh)
+/* Local time per `tz` (os_tz_offset_min()), or UTC with utc. */
+static void print_date(struct shell *sh, bool utc)
 {
 	int64_t ns = os_wallclock_ns();
 	int64_t secs = ns / TC_NS_PER_SEC;
-	char buf[32];
+	char buf[40];
 
-	if (ns < 0 || tc_format_iso8601(buf, sizeof(buf), secs, 0, 0) < 0) {
+	if (ns < 0 ||
+	    tc_format_iso8601_off(buf, sizeof(buf), secs, 0, 0, utc ? 0 : os_tz_offset_min()) < 0) {
 		shell_printf(sh, "%lld ns since 1970 (out of range)\n", (long long)ns);
 		return;
 	}
 	shell_printf(sh, "%s%s\n", buf, ns == 0 ? " (not set)" : "");
 }
 
-static int cmd_date(struct shell *sh, int argc, char **argv)
+/* True if an ISO 8601 date-time names its zone (Z or an offset after the date). */
+static bool has_zone(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 10; i < n; i++) {
+		if (s[i] == 'Z' || s[i] == 'z' || s[i] == '+' || s[i] == '-') {
+			return true;
+		}
+	}
+	return false;
+}
+
+static int date_set(struct shell *sh, const char *arg)
 {
 	int64_t secs;
 	uint32_t nsec;
 
-	if (argc == 1) {
-		print_date(sh);
-		return 0;
-	}
-	if (argc != 3 || strcmp(argv[1], "-s") != 0) {
-		shell_puts(sh, "usage: date [-s YYYY-MM-DDTHH:MM:SSZ]\n");
-		return -EINVAL;
-	}
 	if (!shell_is_privileged(sh)) {
 		return -EACCES;
 	}
-	if (tc_parse_iso8601(argv[2], strlen(argv[2]), &secs, &nsec) < 0) {
-		shell_printf(sh, "date: cannot parse '%s' (want YYYY-MM-DDTHH:MM:SSZ)\n", argv[2]);
+	if (tc_parse_iso8601(arg, strlen(arg), &secs, &nsec) < 0) {
+		shell_printf(sh, "date: cannot parse '%s' (want YYYY-MM-DDTHH:MM:SSZ)\n", arg);
 		return -EINVAL;
+	}
+	if (!has_zone(arg)) {
+		secs -= (int64_t)os_tz_offset_min() * 60; /* no zone: local time */
 	}
 	if (secs < 0 || secs > INT64_MAX / TC_NS_PER_SEC - 1) {
 		shell_puts(sh, "date: must be after 1970\n");
 		return -ERANGE;
 	}
 	os_wallclock_set(secs * TC_NS_PER_SEC + nsec);
-	print_date(sh);
+	print_date(sh, false);
 	return 0;
 }
 
+static int cmd_date(struct shell *sh, int argc, char **argv)
+{
+	if (argc == 1 || (argc == 2 && strcmp(argv[1], "-u") == 0)) {
+		print_date(sh, argc == 2);
+		return 0;
+	}
+	if (argc != 3 || strcmp(argv[1], "-s") != 0) {
+		shell_puts(sh, "usage: date [-u] [-s YYYY-MM-DDTHH:MM:SS[Z|+hh:mm]]\n");
+		return -EINVAL;
+	}
+	return date_set(sh, argv[2]);
+}
+
 SHELL_CMD(date, cmd_date,
-	  "show or set the UTC wall clock\n"
-	  "usage: date [-s YYYY-MM-DDTHH:MM:SSZ]   (-s needs a privileged shell)",
+	  "show or set the wall clock (local time per 'tz')\n"
+	  "usage: date [-u] [-s YYYY-MM-DDTHH:MM:SS[Z|+hh:mm]]\n"
+	  "  -u  show UTC\n"
+	  "  -s  set the clock (needs a privileged shell); a time without Z or an\n"
+	  "      offset is local time",
+	  0);
+
+static void print_tz(struct shell *sh)
+{
+	int m = os_tz_offset_min();
+	unsigned a = (unsigned)(m < 0 ? -m : m);
+
+	shell_printf(sh, "UTC%c%02u:%02u\n", m < 0 ? '-' : '+', a / 60u, a % 60u);
+}
+
+static int cmd_tz(struct shell *sh, int argc, char **argv)
+{
+	int off;
+
+	if (argc == 1) {
+		print_tz(sh);
+		return 0;
+	}
+	if (argc != 2) {
+		shell_puts(sh, "usage: tz [+hh:mm|-hh:mm|UTC]\n");
+		return -EINVAL;
+	}
+	if (!shell_is_privileged(sh)) {
+		return -EACCES;
+	}
+	if (strcmp(argv[1], "UTC") == 0 || strcmp(argv[1], "0") == 0) {
+		off = 0;
+	} else if (tc_parse_utc_offset(argv[1], strlen(argv[1]), &off) < 0) {
+		shell_printf(sh, "tz: cannot parse '%s' (want +hh:mm, -hh:mm or UTC)\n", argv[1]);
+		return -EINVAL;
+	}
+	if (os_tz_set_offset_min(off) < 0) {
+		shell_puts(sh, "tz: offsets go from -14:00 to +14:00\n");
+		return -ERANGE;
+	}
+	print_tz(sh);
+	return 0;
+}
+
+SHELL_CMD(tz, cmd_tz,
+	  "show or set the time zone (a fixed offset from UTC)\n"
+	  "usage: tz [+hh:mm|-hh:mm|UTC]   (setting needs a privileged shell)\n"
+	  "  'date' shows local time with this offset, e.g. 2026-11-21T15:30:00+05:30;\n"
+	  "  there are no daylight-saving rules",
 	  0);
 
 /* ---- mem ----------------------------------------------------------------- */

@@ -61,6 +61,27 @@ void tc_from_unix(int64_t secs, struct tc_civil *c);
 int tc_format_iso8601(char *buf, size_t size, int64_t secs, uint32_t nsec, unsigned frac);
 
 /*
+ * Local time at a fixed UTC offset of off_min minutes east (-1439..1439):
+ * writes the civil time of secs + off_min * 60 as tc_format_iso8601() does,
+ * then the offset as "+hh:mm" / "-hh:mm" in place of "Z" ("Z" when off_min
+ * is 0). Returns the length (25 + frac, plus 1 for the '.', or as
+ * tc_format_iso8601() for offset 0).
+ * @retval -EINVAL nsec >= 10^9, frac > 9 or off_min out of range
+ * @retval -ERANGE the local year is outside 0000..9999
+ * @retval -EMSGSIZE the text and its NUL do not fit in size bytes
+ */
+int tc_format_iso8601_off(char *buf, size_t size, int64_t secs, uint32_t nsec, unsigned frac,
+			  int off_min);
+
+/*
+ * Parses a UTC offset from s[0..len) (all len bytes): Z, z, +hh, -hh,
+ * +hh:mm, -hh:mm, +hhmm or -hhmm, hh 00..23 and mm 00..59 (the zone forms
+ * tc_parse_iso8601() accepts). *off_min gets minutes east of UTC.
+ * @retval -EINVAL anything else (also the empty string)
+ */
+int tc_parse_utc_offset(const char *s, size_t len, int *off_min);
+
+/*
  * Parses an ISO 8601 / RFC 3339 date-time from s[0..len) (s need not be
  * NUL-terminated; all len bytes must be consumed):
  *   YYYY-MM-DD                          midnight UTC

@@ -48,11 +48,19 @@
 #define CONFIG_OS_CPU_WINDOW_TICKS CONFIG_OS_TICK_HZ
 #endif
 
+/* Time zone at boot: minutes east of UTC (+330 = +05:30); see os_tz_offset_min(). */
+#ifndef CONFIG_OS_TZ_OFFSET_MIN
+#define CONFIG_OS_TZ_OFFSET_MIN 0
+#endif
+
 #if CONFIG_OS_PRIO_LEVELS < 2 || CONFIG_OS_PRIO_LEVELS > 32
 #error "CONFIG_OS_PRIO_LEVELS must be 2..32"
 #endif
 #if CONFIG_OS_TIMER_TASK_PRIO >= CONFIG_OS_PRIO_LEVELS - 1
 #error "the timer task must run above the idle priority"
+#endif
+#if CONFIG_OS_TZ_OFFSET_MIN < -14 * 60 || CONFIG_OS_TZ_OFFSET_MIN > 14 * 60
+#error "CONFIG_OS_TZ_OFFSET_MIN must be within -840..840 (+-14:00)"
 #endif
 #if CONFIG_OS_TIME_SLICE_TICKS < 1
 #error "CONFIG_OS_TIME_SLICE_TICKS must be at least 1"

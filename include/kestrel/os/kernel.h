@@ -122,6 +122,16 @@ int64_t os_wallclock_ns(void);
 void os_wallclock_set(int64_t unix_ns);
 
 /*
+ * The device's time zone: a fixed offset from UTC in minutes, east positive
+ * (+330 is +05:30, -480 is -08:00), for showing local time (`date`, apps).
+ * No daylight-saving rules. Starts at CONFIG_OS_TZ_OFFSET_MIN.
+ */
+#define OS_TZ_OFFSET_MAX_MIN (14 * 60)
+int os_tz_offset_min(void);
+/* @retval -ERANGE beyond +-OS_TZ_OFFSET_MAX_MIN (nothing changes) */
+int os_tz_set_offset_min(int minutes);
+
+/*
  * Stops the system: prints "PANIC: <why>" and the running task, calls the
  * panic hook if one is set, then halts the port (hosted: exit status 3).
  */

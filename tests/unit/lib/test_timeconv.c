@@ -260,6 +260,101 @@ static void test_parse_bounded(void)
 	KT_EQ(secs, 1795255200);
 }
 
+struct format_off_row {
+	const char *name;
+	int64_t secs;
+	uint32_t nsec;
+	unsigned frac;
+	int off_min;
+	size_t size;
+	int ret;
+	const char *want;
+};
+
+static void test_format_offset(void)
+{
+	static const struct format_off_row rows[] = {
+		{"offset 0 is Z", 1795255200, 0, 0, 0, 40, 20, "2026-11-21T10:00:00Z"},
+		{"+05:30", 1795255200, 0, 0, 330, 40, 25, "2026-11-21T15:30:00+05:30"},
+		{"-08:00", 1795255200, 0, 0, -480, 40, 25, "2026-11-21T02:00:00-08:00"},
+		{"+00:01", 1795255200, 0, 0, 1, 40, 25, "2026-11-21T10:01:00+00:01"},
+		{"-00:30 keeps its sign", 1795255200, 0, 0, -30, 40, 25,
+		 "2026-11-21T09:30:00-00:30"},
+		{"crosses midnight east", 1795255200, 0, 0, 14 * 60, 40, 25,
+		 "2026-11-22T00:00:00+14:00"},
+		{"crosses midnight west", 1795219200, 0, 0, -60, 40, 25,
+		 "2026-11-20T23:00:00-01:00"},
+		{"crosses the year", 1798761599, 0, 0, 60, 40, 25, "2027-01-01T00:59:59+01:00"},
+		{"milliseconds", 1795255200, 123456789, 3, 330, 40, 29,
+		 "2026-11-21T15:30:00.123+05:30"},
+		{"+23:59", 0, 0, 0, 1439, 40, 25, "1970-01-01T23:59:00+23:59"},
+		{"exact fit", 0, 0, 0, 60, 26, 25, "1970-01-01T01:00:00+01:00"},
+		{"no room for NUL", 0, 0, 0, 60, 25, -EMSGSIZE, NULL},
+		{"tiny buffer", 0, 0, 0, 60, 3, -EMSGSIZE, NULL},
+		{"offset 24:00", 0, 0, 0, 1440, 40, -EINVAL, NULL},
+		{"offset -24:00", 0, 0, 0, -1440, 40, -EINVAL, NULL},
+		{"local year 10000", 253402300799LL, 0, 0, 60, 40, -ERANGE, NULL},
+		{"local year -1", -62167219200LL, 0, 0, -60, 40, -ERANGE, NULL},
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct format_off_row *r = &rows[i];
+		char buf[40];
+		int64_t back = 0;
+
+		KT_ROW(r->name);
+		memset(buf, 'X', sizeof(buf));
+		KT_EQ(tc_format_iso8601_off(buf, r->size, r->secs, r->nsec, r->frac, r->off_min),
+		      r->ret);
+		if (r->want == NULL) {
+			continue;
+		}
+		KT_STREQ(buf, r->want);
+		/* what we print, the parser reads back as the same instant */
+		KT_EQ(tc_parse_iso8601(buf, strlen(buf), &back, NULL), 0);
+		KT_EQ(back, r->secs);
+	}
+}
+
+static void test_parse_utc_offset(void)
+{
+	static const struct {
+		const char *name;
+		const char *text;
+		int ret;
+		int off;
+	} rows[] = {
+		{"Z", "Z", 0, 0},
+		{"z", "z", 0, 0},
+		{"+05:30", "+05:30", 0, 330},
+		{"-0800", "-0800", 0, -480},
+		{"+14", "+14", 0, 840},
+		{"-00:30", "-00:30", 0, -30},
+		{"+23:59", "+23:59", 0, 1439},
+		{"empty", "", -EINVAL, 0},
+		{"no sign", "05:30", -EINVAL, 0},
+		{"one digit", "+5", -EINVAL, 0},
+		{"three digits", "+053", -EINVAL, 0},
+		{"hour 24", "+24:00", -EINVAL, 0},
+		{"minute 60", "+01:60", -EINVAL, 0},
+		{"trailing junk", "+01:00x", -EINVAL, 0},
+		{"colon without minutes", "+01:", -EINVAL, 0},
+		{"word", "UTC", -EINVAL, 0},
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int off = 77;
+
+		KT_ROW(rows[i].name);
+		KT_EQ(tc_parse_utc_offset(rows[i].text, strlen(rows[i].text), &off), rows[i].ret);
+		KT_EQ(off, rows[i].ret == 0 ? rows[i].off : 77);
+	}
+	KT_ROW("bounded by len");
+	int off = 0;
+	KT_EQ(tc_parse_utc_offset("+01:00+02:00", 6, &off), 0);
+	KT_EQ(off, 60);
+}
+
 static const struct kt_case cases[] = {
 	KT_CASE(test_known_dates),
 	KT_CASE(test_month_lengths),
@@ -268,6 +363,8 @@ static const struct kt_case cases[] = {
 	KT_CASE(test_format),
 	KT_CASE(test_parse),
 	KT_CASE(test_parse_bounded),
+	KT_CASE(test_format_offset),
+	KT_CASE(test_parse_utc_offset),
 };
 
 int main(void)

@@ -91,8 +91,9 @@ static void test_simple_commands(void)
 
 static void test_help_lists_builtins(void)
 {
-	static const char *const names[] = {"clear",	"date", "echo",	  "help",   "mem",
-					    "poweroff", "ps",	"reboot", "uptime", "version"};
+	static const char *const names[] = {"clear", "date",	 "echo",   "help",
+					    "mem",   "poweroff", "ps",	   "reboot",
+					    "tz",    "uptime",	 "version"};
 
 	KT_EQ(run(false, "help"), 0);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -118,9 +119,11 @@ static void test_date(void)
 		{"before 1970", true, "date -s 1969-12-31T23:59:59Z", -ERANGE,
 		 "date: must be after 1970\nerror: ERANGE (out of range)\n"},
 		{"bad option", false, "date -x", -EINVAL,
-		 "usage: date [-s YYYY-MM-DDTHH:MM:SSZ]\nerror: EINVAL (invalid argument)\n"},
+		 "usage: date [-u] [-s YYYY-MM-DDTHH:MM:SS[Z|+hh:mm]]\n"
+		 "error: EINVAL (invalid argument)\n"},
 		{"missing value", true, "date -s", -EINVAL,
-		 "usage: date [-s YYYY-MM-DDTHH:MM:SSZ]\nerror: EINVAL (invalid argument)\n"},
+		 "usage: date [-u] [-s YYYY-MM-DDTHH:MM:SS[Z|+hh:mm]]\n"
+		 "error: EINVAL (invalid argument)\n"},
 	};
 	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
 
@@ -128,6 +131,51 @@ static void test_date(void)
 	os_sleep(OS_MS(61000));
 	KT_EQ(run(false, "date"), 0);
 	KT_STREQ(out, "2026-11-21T10:01:01Z\n");
+}
+
+/* `tz` sets the device's UTC offset; `date` shows local time with it. */
+static void test_tz(void)
+{
+	static const struct cmd_row rows[] = {
+		{"default is UTC", false, "tz", 0, "UTC+00:00\n"},
+		{"set refused", false, "tz +05:30", -EACCES, "error: EACCES (permission denied)\n"},
+		{"utc clock", true, "date -s 2026-11-21T10:00:00Z", 0, "2026-11-21T10:00:00Z\n"},
+		{"set +05:30", true, "tz +05:30", 0, "UTC+05:30\n"},
+		{"show", false, "tz", 0, "UTC+05:30\n"},
+		{"date is local", false, "date", 0, "2026-11-21T15:30:00+05:30\n"},
+		{"date -u is UTC", false, "date -u", 0, "2026-11-21T10:00:00Z\n"},
+		{"zoneless -s is local", true, "date -s 2026-11-21T16:00:00", 0,
+		 "2026-11-21T16:00:00+05:30\n"},
+		{"... so UTC moved 30 min", false, "date -u", 0, "2026-11-21T10:30:00Z\n"},
+		{"-s with Z is UTC", true, "date -s 2026-11-21T10:00:00Z", 0,
+		 "2026-11-21T15:30:00+05:30\n"},
+		{"west crosses midnight", true, "tz -1100", 0, "UTC-11:00\n"},
+		{"date the day before", false, "date", 0, "2026-11-20T23:00:00-11:00\n"},
+		{"hours only", true, "tz +14", 0, "UTC+14:00\n"},
+		{"beyond +14:00", true, "tz +14:01", -ERANGE,
+		 "tz: offsets go from -14:00 to +14:00\nerror: ERANGE (out of range)\n"},
+		{"unchanged after refusal", false, "tz", 0, "UTC+14:00\n"},
+		{"bad text", true, "tz 5:30", -EINVAL,
+		 "tz: cannot parse '5:30' (want +hh:mm, -hh:mm or UTC)\n"
+		 "error: EINVAL (invalid argument)\n"},
+		{"minute 60", true, "tz +01:60", -EINVAL,
+		 "tz: cannot parse '+01:60' (want +hh:mm, -hh:mm or UTC)\n"
+		 "error: EINVAL (invalid argument)\n"},
+		{"two arguments", true, "tz +01 +02", -EINVAL,
+		 "usage: tz [+hh:mm|-hh:mm|UTC]\nerror: EINVAL (invalid argument)\n"},
+		{"back to UTC", true, "tz UTC", 0, "UTC+00:00\n"},
+		{"date has Z again", false, "date", 0, "2026-11-21T10:00:00Z\n"},
+		{"Z works too", true, "tz Z", 0, "UTC+00:00\n"},
+	};
+	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
+
+	KT_ROW("API");
+	KT_EQ(os_tz_set_offset_min(-840), 0);
+	KT_EQ(os_tz_offset_min(), -840);
+	KT_EQ(os_tz_set_offset_min(-841), -ERANGE);
+	KT_EQ(os_tz_set_offset_min(841), -ERANGE);
+	KT_EQ(os_tz_offset_min(), -840);
+	KT_EQ(os_tz_set_offset_min(0), 0);
 }
 
 static void test_uptime(void)
@@ -222,6 +270,7 @@ static const struct kt_case cases[] = {
 	KT_CASE(test_simple_commands),
 	KT_CASE(test_help_lists_builtins),
 	KT_CASE(test_date),
+	KT_CASE(test_tz),
 	KT_CASE(test_uptime),
 	KT_CASE(test_mem),
 	KT_CASE(test_ps),
