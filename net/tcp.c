@@ -397,20 +397,25 @@ int tcp_output(struct tcp_pcb *pcb)
 }
 
 /* After the application consumed data: announce a window that opened a lot. */
+/*
+ * After a read: tell the peer about the room it made only when it matters
+ * (the rule Linux's tcp_cleanup_rbuf applies): the window the peer still
+ * sees has fallen to half the buffer or less, and the room now is at least
+ * twice that. Reads of a busy stream then cost no extra ACKs (the ACKs for
+ * arriving data carry the window), and a stalled sender is still woken.
+ */
 static void tcp_window_update(struct tcp_pcb *pcb)
 {
 	uint32_t space = tcp_rcv_space(pcb);
-	uint32_t edge = pcb->rcv_nxt + space;
-	uint32_t step = CONFIG_TCP_RCV_BUF / 2u;
+	uint32_t seen = SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv - pcb->rcv_nxt : 0;
 
-	if (step > 2u * CONFIG_TCP_MSS) {
-		step = 2u * CONFIG_TCP_MSS;
-	}
 	if (pcb->state < TCP_ESTABLISHED || pcb->state == TCP_TIME_WAIT ||
 	    (pcb->flags & TCP_F_FIN_RCVD)) {
 		return;
 	}
-	if (SEQ_GEQ(edge, pcb->rcv_adv + step)) {
+	if (2u * seen <= CONFIG_TCP_RCV_BUF && space >= 2u * seen &&
+	    space - seen >= (CONFIG_TCP_MSS < CONFIG_TCP_RCV_BUF / 2u ? CONFIG_TCP_MSS
+								      : CONFIG_TCP_RCV_BUF / 2u)) {
 		pcb->flags |= TCP_F_ACK_NOW;
 		tcp_out(pcb);
 	}

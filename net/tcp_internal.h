@@ -86,6 +86,7 @@ static inline uint32_t tcp_seg_seqlen(const struct tcp_seg *s)
 int tcp_opt_parse(const uint8_t *p, size_t len, struct tcp_opts *o);
 int tcp_hdr_parse(const uint8_t *p, size_t len, struct tcp_seg *seg);
 uint16_t tcp_checksum(uint32_t src, uint32_t dst, const uint8_t *seg, size_t len);
+uint16_t tcp_checksum_partial(uint32_t src, uint32_t dst, size_t len);
 size_t tcp_opt_write(uint8_t *p, size_t cap, const struct tcp_opts *o);
 
 /* tcp_isn.c */

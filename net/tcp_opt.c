@@ -26,6 +26,8 @@
  */
 #include "tcp_internal.h"
 
+#include <kestrel/lib/inet_csum.h>
+
 static int tcp_opt_one(struct rd_cursor *c, uint8_t kind, struct tcp_opts *o)
 {
 	uint8_t olen;
@@ -150,21 +152,26 @@ int tcp_hdr_parse(const uint8_t *p, size_t len, struct tcp_seg *seg)
 /* Ones' complement sum over the pseudo-header and segment (RFC 9293 §3.1). */
 uint16_t tcp_checksum(uint32_t src, uint32_t dst, const uint8_t *seg, size_t len)
 {
-	uint64_t sum = 0;
-	size_t i;
+	struct inet_csum c;
 
-	sum += (src >> 16) + (src & 0xffffu) + (dst >> 16) + (dst & 0xffffu);
-	sum += IP_PROTO_TCP + (uint32_t)len;
-	for (i = 0; i + 1 < len; i += 2) {
-		sum += ((uint32_t)seg[i] << 8) | seg[i + 1];
-	}
-	if (i < len) {
-		sum += (uint32_t)seg[i] << 8;
-	}
-	while (sum >> 16) {
-		sum = (sum & 0xffffu) + (sum >> 16);
-	}
-	return (uint16_t)~sum;
+	inet_csum_init(&c);
+	inet_csum_pseudo(&c, src, dst, IP_PROTO_TCP, (uint16_t)len);
+	inet_csum_update(&c, seg, len);
+	return inet_csum_final(&c);
+}
+
+/*
+ * The checksum field of a segment whose checksum the link completes
+ * (NETIF_CAP_TX_CSUM): the pseudo-header sum, folded and not complemented,
+ * so that summing the segment over it yields the real checksum.
+ */
+uint16_t tcp_checksum_partial(uint32_t src, uint32_t dst, size_t len)
+{
+	struct inet_csum c;
+
+	inet_csum_init(&c);
+	inet_csum_pseudo(&c, src, dst, IP_PROTO_TCP, (uint16_t)len);
+	return (uint16_t)~inet_csum_final(&c);
 }
 
 /*

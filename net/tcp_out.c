@@ -38,6 +38,7 @@ int tcp_emit(struct tcp_stack *st, uint32_t src, uint32_t dst, uint16_t sport, u
 	size_t total = TCP_HDR_LEN + optlen + data_len;
 	void *handle = NULL;
 	uint8_t *p = st->io->alloc(st->io_ctx, total, &handle);
+	struct tcp_tx_info tx;
 	struct wr_cursor c;
 
 	if (p == NULL) {
@@ -61,9 +62,13 @@ int tcp_emit(struct tcp_stack *st, uint32_t src, uint32_t dst, uint16_t sport, u
 			tcp_copy_out(data_pcb, d, data_seq, data_len);
 		}
 	}
-	put_be16(p + TCP_OFF_CSUM, tcp_checksum(src, dst, p, total));
+	tx.gso_size = (data_pcb != NULL && data_len > data_pcb->mss) ? data_pcb->mss : 0;
+	tx.csum_partial =
+		st->io->offload != NULL && (st->io->offload(st->io_ctx, dst, NULL) & TCP_OFL_CSUM);
+	put_be16(p + TCP_OFF_CSUM, tx.csum_partial ? tcp_checksum_partial(src, dst, total)
+						   : tcp_checksum(src, dst, p, total));
 	st->stats.seg_out++;
-	return st->io->send(st->io_ctx, handle, total, src, dst);
+	return st->io->send(st->io_ctx, handle, total, src, dst, &tx);
 }
 
 /* Free receive-buffer space beyond rcv_nxt (unread and out-of-order data count). */
@@ -249,8 +254,11 @@ void tcp_retransmit_first(struct tcp_pcb *pcb)
 	tcp_emit_pcb(pcb, pcb->snd_una, flags, len);
 }
 
-/* Length to send now at snd_nxt, 0 to wait (Nagle, SWS, windows). */
-static uint32_t tcp_send_len(const struct tcp_pcb *pcb, uint32_t avail, bool *fin)
+/*
+ * Length to send now at snd_nxt, 0 to wait (Nagle, SWS, windows). seg_max
+ * is the MSS, or a multiple of it when the link segments (TSO).
+ */
+static uint32_t tcp_send_len(const struct tcp_pcb *pcb, uint32_t avail, uint32_t seg_max, bool *fin)
 {
 	uint32_t wnd = pcb->snd_wnd < pcb->cwnd ? pcb->snd_wnd : pcb->cwnd;
 	uint32_t inflight = pcb->snd_nxt - pcb->snd_una;
@@ -259,14 +267,18 @@ static uint32_t tcp_send_len(const struct tcp_pcb *pcb, uint32_t avail, bool *fi
 	bool fin_pending = (pcb->flags & TCP_F_FIN_QUEUED) &&
 			   SEQ_LEQ(pcb->snd_nxt, pcb->snd_seq + pcb->snd_len);
 
-	if (len > pcb->mss) {
-		len = pcb->mss;
+	if (len > seg_max) {
+		len = seg_max;
 	}
 	if (len > usable) {
 		len = usable;
 	}
+	if (len > pcb->mss && len < avail) {
+		len -= len %
+		       pcb->mss; /* a TSO burst ends on a full segment unless it is the tail */
+	}
 	*fin = fin_pending && len == avail;
-	if (len == 0 || len == pcb->mss || *fin || (pcb->flags & TCP_F_FORCE)) {
+	if (len == 0 || len >= pcb->mss || *fin || (pcb->flags & TCP_F_FORCE)) {
 		return len;
 	}
 	if (len < avail) {
@@ -280,15 +292,35 @@ static uint32_t tcp_send_len(const struct tcp_pcb *pcb, uint32_t avail, bool *fi
 	return len;
 }
 
+/* Largest data length per segment towards the peer: the MSS, or a TSO burst. */
+static uint32_t tcp_seg_max(const struct tcp_pcb *pcb)
+{
+	const struct tcp_stack *st = pcb->st;
+	uint32_t tso_max = 0;
+	uint32_t hdr = TCP_HDR_LEN + ((pcb->flags & TCP_F_TS) ? TCP_OPTLEN_TS + 2u : 0u);
+	uint32_t n;
+
+	if (st->io->offload == NULL ||
+	    !(st->io->offload(st->io_ctx, pcb->rip, &tso_max) & TCP_OFL_TSO) || tso_max <= hdr) {
+		return pcb->mss;
+	}
+	n = (tso_max - hdr) / pcb->mss;
+	if (n > CONFIG_TCP_TSO_SEGS) {
+		n = CONFIG_TCP_TSO_SEGS;
+	}
+	return n > 1u ? n * pcb->mss : pcb->mss;
+}
+
 static void tcp_out_data(struct tcp_pcb *pcb, bool *sent)
 {
 	struct tcp_stack *st = pcb->st;
+	uint32_t seg_max = tcp_seg_max(pcb);
 
 	/* bounded: each pass sends >= 1 byte or the FIN, or stops */
 	for (unsigned n = 0; n < 1024u; n++) {
 		uint32_t avail = tcp_data_after(pcb, pcb->snd_nxt);
 		bool fin = false;
-		uint32_t len = tcp_send_len(pcb, avail, &fin);
+		uint32_t len = tcp_send_len(pcb, avail, seg_max, &fin);
 		uint8_t flags = TCP_ACK;
 
 		if (len == 0 && !fin) {

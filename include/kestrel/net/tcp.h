@@ -50,6 +50,10 @@
 #ifndef CONFIG_TCP_MSS
 #define CONFIG_TCP_MSS 1460
 #endif
+/* Most MSS-sized pieces in one segment handed to a TSO link (1: no TSO). */
+#ifndef CONFIG_TCP_TSO_SEGS
+#define CONFIG_TCP_TSO_SEGS 44
+#endif
 /* Smallest send MSS we accept from a peer (guards against 1-byte segments). */
 #ifndef CONFIG_TCP_MIN_MSS
 #define CONFIG_TCP_MIN_MSS 64
@@ -157,18 +161,32 @@ enum tcp_pcb_state {
 struct tcp_pcb;
 struct tcp_stack;
 
+/* Offloads of the link towards a destination (tcp_io.offload). */
+#define TCP_OFL_CSUM 0x1u /* the link completes checksums (see tcp_tx_info) */
+#define TCP_OFL_TSO  0x2u /* the link cuts segments longer than the MSS */
+
+/* How tcp_io.send is to transmit one segment. */
+struct tcp_tx_info {
+	uint16_t gso_size; /* > 0: the link cuts the data into pieces this long */
+	bool csum_partial; /* checksum field holds the pseudo-header sum only */
+};
+
 /*
  * How segments leave. alloc returns a buffer of at least len bytes for one
  * segment (and an opaque handle) or NULL when out of buffers; send takes
  * ownership of the handle and transmits len bytes of it (a complete TCP
- * segment, checksum filled in) from src to dst. src_addr picks the local
- * address for a connection to dst (0 = no route); it may be NULL when every
- * PCB is bound to an address.
+ * segment, checksum filled in as tx says) from src to dst. src_addr picks
+ * the local address for a connection to dst (0 = no route); it may be NULL
+ * when every PCB is bound to an address. offload (may be NULL: none)
+ * returns the TCP_OFL_* the path to dst offers and, with TCP_OFL_TSO, the
+ * largest segment (header and data, bytes) the link takes in *tso_max.
  */
 struct tcp_io {
 	uint8_t *(*alloc)(void *ctx, size_t len, void **handle);
-	int (*send)(void *ctx, void *handle, size_t len, uint32_t src, uint32_t dst);
+	int (*send)(void *ctx, void *handle, size_t len, uint32_t src, uint32_t dst,
+		    const struct tcp_tx_info *tx);
 	uint32_t (*src_addr)(void *ctx, uint32_t dst);
+	unsigned (*offload)(void *ctx, uint32_t dst, uint32_t *tso_max);
 };
 
 /* A new connection on a listener; return 0 to keep it, negative to reset it. */
@@ -315,6 +333,11 @@ void tcp_stack_init(struct tcp_stack *st, const struct tcp_io *io, void *io_ctx,
  */
 int tcp_input_segment(struct tcp_stack *st, uint32_t src, uint32_t dst, const uint8_t *seg,
 		      size_t len, uint32_t now_ms);
+
+/* tcp_input_segment() for a segment whose checksum the link verified. */
+#define TCP_IN_CSUM_OK 0x1u
+int tcp_input_segment_flags(struct tcp_stack *st, uint32_t src, uint32_t dst, const uint8_t *seg,
+			    size_t len, uint32_t now_ms, unsigned flags);
 
 /* Runs every timer due at now_ms. */
 void tcp_tick(struct tcp_stack *st, uint32_t now_ms);

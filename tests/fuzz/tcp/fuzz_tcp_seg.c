@@ -39,10 +39,12 @@ static uint8_t *fz_alloc(void *ctx, size_t len, void **handle)
 	return txbuf;
 }
 
-static int fz_send(void *ctx, void *handle, size_t len, uint32_t src, uint32_t dst)
+static int fz_send(void *ctx, void *handle, size_t len, uint32_t src, uint32_t dst,
+		   const struct tcp_tx_info *tx)
 {
 	struct tcp_seg s;
 
+	(void)tx;
 	if (tcp_checksum(src, dst, txbuf, len) != 0 || tcp_hdr_parse(txbuf, len, &s) != 0) {
 		abort();
 	}
@@ -56,7 +58,7 @@ static uint32_t fz_src(void *ctx, uint32_t dst)
 	return LOCAL;
 }
 
-static const struct tcp_io fz_io = {fz_alloc, fz_send, fz_src};
+static const struct tcp_io fz_io = {fz_alloc, fz_send, fz_src, NULL};
 
 static void fz_err(void *arg, int err)
 {

@@ -3,10 +3,12 @@
 
 #include <stdio.h>
 
+#include <kestrel/lib/inet_csum.h>
+
 struct tcp_stack h_a, h_b;
 struct h_wire h_w;
 
-static uint8_t h_scratch[H_SEG_MAX * 2];
+static uint8_t h_scratch[65536];
 
 static uint32_t h_rand(void)
 {
@@ -74,15 +76,13 @@ static void h_enqueue(uint32_t src, uint32_t dst, const uint8_t *p, size_t len, 
 	}
 }
 
-static int h_send(void *ctx, void *handle, size_t len, uint32_t src, uint32_t dst)
+/* One segment onto the wire: loss, reordering, duplication as configured. */
+static void h_wire_put(uint32_t src, uint32_t dst, const uint8_t *p, size_t len)
 {
-	uint8_t *p = handle;
 	uint32_t extra = 0;
 
-	(void)ctx;
-	h_capture(src, dst, p, len);
 	if (h_chance(h_w.cfg.drop_pct)) {
-		return 0;
+		return;
 	}
 	if (h_w.cfg.jitter_ms && h_chance(h_w.cfg.reorder_pct)) {
 		extra = 1u + h_rand() % h_w.cfg.jitter_ms;
@@ -91,7 +91,65 @@ static int h_send(void *ctx, void *handle, size_t len, uint32_t src, uint32_t ds
 	if (h_chance(h_w.cfg.dup_pct)) {
 		h_enqueue(src, dst, p, len, extra + 1u);
 	}
+}
+
+/*
+ * What a TSO link does with a segment of many MSS: copies the header onto
+ * each gso-byte piece, advances the sequence number, keeps FIN and PSH for
+ * the last piece only, and fills in each piece's checksum.
+ */
+static void h_link_cut(uint32_t src, uint32_t dst, const uint8_t *p, size_t len, uint16_t gso)
+{
+	static uint8_t piece[H_SEG_MAX];
+	size_t hlen = (size_t)(p[12] >> 4) * 4u;
+	uint32_t seq = get_be32(p + 4);
+
+	h_w.tso_bursts++;
+	for (size_t off = hlen; off < len; off += gso) {
+		size_t n = len - off < gso ? len - off : gso;
+
+		memcpy(piece, p, hlen);
+		memcpy(piece + hlen, p + off, n);
+		put_be32(piece + 4, seq + (uint32_t)(off - hlen));
+		if (off + n < len) {
+			piece[13] &= (uint8_t) ~(TCP_FIN | TCP_PSH);
+		}
+		put_be16(piece + 16, 0);
+		put_be16(piece + 16, tcp_checksum(src, dst, piece, hlen + n));
+		h_wire_put(src, dst, piece, hlen + n);
+	}
+}
+
+static int h_send(void *ctx, void *handle, size_t len, uint32_t src, uint32_t dst,
+		  const struct tcp_tx_info *tx)
+{
+	uint8_t *p = handle;
+
+	(void)ctx;
+	h_capture(src, dst, p, len);
+	if (tx->gso_size > 0) {
+		h_link_cut(src, dst, p, len, tx->gso_size);
+		return 0;
+	}
+	if (tx->csum_partial) {
+		/* the field holds the pseudo-header sum: summing over it completes it */
+		put_be16(p + 16, inet_csum(p, len));
+		h_w.csum_completed++;
+	}
+	h_wire_put(src, dst, p, len);
 	return 0;
+}
+
+static unsigned h_offload(void *ctx, uint32_t dst, uint32_t *tso_max)
+{
+	(void)dst;
+	if (ctx != &h_a || h_w.tso_max_a == 0) {
+		return 0;
+	}
+	if (tso_max != NULL) {
+		*tso_max = h_w.tso_max_a;
+	}
+	return TCP_OFL_CSUM | TCP_OFL_TSO;
 }
 
 static uint32_t h_src_addr(void *ctx, uint32_t dst)
@@ -99,7 +157,7 @@ static uint32_t h_src_addr(void *ctx, uint32_t dst)
 	return ctx == &h_a ? H_IP_A : H_IP_B;
 }
 
-static const struct tcp_io h_io = {h_alloc, h_send, h_src_addr};
+static const struct tcp_io h_io = {h_alloc, h_send, h_src_addr, h_offload};
 
 void h_init(const struct h_cfg *cfg)
 {

@@ -51,6 +51,9 @@ struct h_wire {
 	struct h_cap cap[H_CAP_MAX];
 	unsigned ncap;
 	bool hold; /* keep segments in the queue (tests deliver or drop by hand) */
+	/* A's link offers checksum offload and TSO up to tso_max_a (0: none) */
+	uint32_t tso_max_a;
+	uint32_t tso_bursts, csum_completed; /* segments the "link" cut / completed */
 	uint32_t lost_queue_full;
 };
 
