@@ -45,6 +45,12 @@ struct tcp_state {
 
 static struct tcp_state tcp_glue;
 
+/* True if len bytes fit the scratch buffer (which may be as large as any segment). */
+static bool tcp_glue_fits(size_t len)
+{
+	return len <= sizeof(tcp_glue.scratch);
+}
+
 static uint8_t *tcp_glue_alloc(void *ctx, size_t len, void **handle)
 {
 	struct tcp_state *ts = ctx;
@@ -61,7 +67,7 @@ static uint8_t *tcp_glue_alloc(void *ctx, size_t len, void **handle)
 	if (p->next == NULL) {
 		return p->payload;
 	}
-	if (len > sizeof(ts->scratch)) {
+	if (!tcp_glue_fits(len)) {
 		pbuf_free(p);
 		return NULL;
 	}
@@ -154,7 +160,7 @@ void tcp_input(struct net_stack *st, struct pbuf *p, const struct ip_info *ip)
 		goto out;
 	}
 	if (p->next != NULL) {
-		if (len > sizeof(tcp_glue.scratch)) {
+		if (!tcp_glue_fits(len)) {
 			tcp->stats.drops++;
 			goto out;
 		}

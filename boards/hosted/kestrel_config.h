@@ -20,7 +20,10 @@
  * larger part would. Every value here is RAM on a host, not a budget.
  */
 #ifndef CONFIG_NET_PBUF_COUNT
-#define CONFIG_NET_PBUF_COUNT 128
+#define CONFIG_NET_PBUF_COUNT 512 /* a 64 KiB segment from the TAP takes 42 */
+#endif
+#ifndef CONFIG_NET_REASS_MAX_PBUFS
+#define CONFIG_NET_REASS_MAX_PBUFS 64
 #endif
 #ifndef CONFIG_TCP_MAX_PCBS
 #define CONFIG_TCP_MAX_PCBS 128
@@ -36,7 +39,21 @@
 #endif
 /* Bigger application writes mean fewer socket round trips per byte. */
 #ifndef CONFIG_INETD_BUF
-#define CONFIG_INETD_BUF 8192
+#define CONFIG_INETD_BUF 32768
+#endif
+/*
+ * Windows for a link of several Gbit/s with a sub-millisecond RTT, and
+ * segments up to 64 KiB: the TAP driver offers TSO and merged receive
+ * segments (NETIF_CAP_TSO, NETIF_CAP_RX_LRO; see docs/drivers-eth.md).
+ */
+#ifndef CONFIG_TCP_SND_BUF
+#define CONFIG_TCP_SND_BUF (256 * 1024)
+#endif
+#ifndef CONFIG_TCP_RCV_BUF
+#define CONFIG_TCP_RCV_BUF (256 * 1024)
+#endif
+#ifndef CONFIG_TCP_SEG_MAX
+#define CONFIG_TCP_SEG_MAX 65535
 #endif
 
 #endif
