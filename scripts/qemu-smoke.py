@@ -420,7 +420,8 @@ def net_steps(con, proc, args):
     if not con.expect(r"kestrel> ?", args.timeout):
         return "no shell prompt"
     date_set = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    if not console_cmd(con, "date -s " + date_set, r"(?m)^\d{4}-\d\d-\d\dT[\d:]{8}Z\s*$", args):
+    shown = r"(?m)^\d{4}-\d\d-\d\dT[\d:]{8}(Z|[+-][\d:]{5})\s*$"  # UTC or a 'tz' offset
+    if not console_cmd(con, "date -s " + date_set, shown, args):
         return "'date -s %s' on the console failed" % date_set
     password = args.telnet_password
     if not password:
