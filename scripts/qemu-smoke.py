@@ -20,9 +20,10 @@ with a fixed HTTP response. Between the banner and "ps" it then checks:
   - HTTP: GET / is the status page; GET /api/status is JSON naming the
     board, listing the service tasks, with the time just set, an uptime
     and the network counters;
-  - telnet: a wrong password is refused, then login as admin, "ps" shows the service tasks, "wget" fetches
-    the guestfwd response (SHA-256 checked) and "wget -O" stores it in the
-    RAM filesystem ("ls" lists it), Ctrl-D ends the session;
+  - telnet: a wrong password is refused, then login as admin; "ps" shows
+    the service tasks, "wget" fetches the guestfwd response (SHA-256
+    checked) and "wget -O" stores it in the RAM filesystem ("ls" lists
+    it), Ctrl-D ends the session;
   - iperf3 -c (when iperf3 is installed) runs a 2-second test;
   - console: "passwd --hash" prints a hash that PBKDF2 on the host
     (hashlib) verifies for the password: the form KESTREL_TELNET_HASH takes.
@@ -208,7 +209,8 @@ def qemu_command(args, elf, icount=False):
         # the device's services; connections from the device to
         # 10.0.2.100:80 get the canned HTTP response (restrict=on keeps
         # everything else inside)
-        fwd = ",".join("hostfwd=tcp:127.0.0.1:%d-:%d" % (args.ports[p], p) for p in sorted(args.ports))
+        fwd = ",".join("hostfwd=tcp:127.0.0.1:%d-:%d" % (args.ports[p], p)
+                       for p in sorted(args.ports))
         cmd += ["-nic", "user,restrict=on,%s,guestfwd=tcp:%s:80-cmd:%s"
                 % (fwd, WGET_HOST, args.wget_server)]
     return cmd
