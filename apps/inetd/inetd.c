@@ -62,23 +62,36 @@ static uint32_t udp_rand = 0x2545F491u;
 
 /* ---- chargen ---------------------------------------------------------------------- */
 
-static uint8_t chargen_byte(uint32_t k)
-{
-	uint32_t line = k / LINE_LEN, col = k % LINE_LEN;
+/*
+ * The 95 printable characters followed by the first 71 again: line L's 72
+ * characters are the 72 bytes from index L mod 95, so a line is one copy.
+ */
+static const char chargen_ring[95 + 71] =
+	" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
+	" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdef";
 
-	if (col == 72) {
-		return '\r';
-	}
-	if (col == 73) {
-		return '\n';
-	}
-	return (uint8_t)(' ' + (line + col) % 95u);
-}
-
+/* Writes n bytes of the stream starting at stream offset pos. */
 static void chargen_fill(uint8_t *buf, size_t n, uint32_t pos)
 {
-	for (size_t i = 0; i < n; i++) {
-		buf[i] = chargen_byte(pos + (uint32_t)i);
+	uint32_t line = pos / LINE_LEN, col = pos % LINE_LEN;
+
+	while (n > 0) {
+		size_t k = 0;
+
+		if (col < 72) {
+			k = 72u - col < n ? 72u - col : n;
+			memcpy(buf, chargen_ring + (line % 95u) + col, k);
+		} else {
+			buf[0] = col == 72 ? '\r' : '\n';
+			k = 1;
+		}
+		buf += k;
+		n -= k;
+		col += (uint32_t)k;
+		if (col == LINE_LEN) {
+			col = 0;
+			line++;
+		}
 	}
 }
 

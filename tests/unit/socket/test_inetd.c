@@ -90,8 +90,19 @@ static void inetd_chargen_discard(void)
 	KT_EQ(line[73], '\n');
 	KT_EQ(memcmp(line + 74, "!\"#$%&'()*+,-./0123456789:", 26), 0);
 	KT_EQ(line[74 + 71], 'h'); /* line 1 ends 72 characters after '!' */
-	/* the stream goes on while we read */
+	/* the stream goes on while we read, past its 95-line period (7030 bytes) */
 	KT_EQ(st_recv_all(fd, junk, sizeof(junk)), 0);
+	for (uint32_t i = 0; i < sizeof(junk); i++) {
+		uint32_t k = 2u * 74u + i, ln = k / 74u, col = k % 74u;
+		uint8_t want = col == 72   ? '\r'
+			       : col == 73 ? '\n'
+					   : (uint8_t)(' ' + (ln + col) % 95u);
+
+		if (junk[i] != want) {
+			KT_EQ(junk[i], want);
+			break;
+		}
+	}
 	KT_EQ(net_close(fd), 0);
 	fd = st_connect(9);
 	KT_ASSERT(fd >= 0);
