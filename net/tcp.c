@@ -403,6 +403,9 @@ int tcp_output(struct tcp_pcb *pcb)
  * sees has fallen to half the buffer or less, and the room now is at least
  * twice that. Reads of a busy stream then cost no extra ACKs (the ACKs for
  * arriving data carry the window), and a stalled sender is still woken.
+ * A delayed ACK still pending when the reader has drained the buffer goes
+ * out at once (as Linux does), so the sender's clock never waits for the
+ * delayed-ACK timer.
  */
 static void tcp_window_update(struct tcp_pcb *pcb)
 {
@@ -411,6 +414,12 @@ static void tcp_window_update(struct tcp_pcb *pcb)
 
 	if (pcb->state < TCP_ESTABLISHED || pcb->state == TCP_TIME_WAIT ||
 	    (pcb->flags & TCP_F_FIN_RCVD)) {
+		return;
+	}
+	/* a delayed ACK is due anyway and the reader has caught up: send it now */
+	if ((pcb->flags & TCP_F_DELACK) && pcb->rcv_len == 0) {
+		pcb->flags |= TCP_F_ACK_NOW;
+		tcp_out(pcb);
 		return;
 	}
 	if (2u * seen <= CONFIG_TCP_RCV_BUF && space >= 2u * seen &&
