@@ -131,6 +131,7 @@ static struct pbuf *fault_copy(const struct pbuf *p)
 		off = (uint16_t)(off + q->len);
 	}
 	c->flags = p->flags;
+	c->gso_size = p->gso_size;
 	return c;
 }
 
@@ -149,6 +150,25 @@ static void fault_flip(struct pbuf *p, uint32_t pos)
 }
 
 /*
+ * RX delivery. From the inner driver's poll op (network task) nif->drv is
+ * the inner driver's data, and deliver() runs the stack, which may send
+ * through eth_fault_ops.output: the wrapper's data goes back in place for
+ * the call. From an ISR nif->drv is ours already.
+ */
+static int fault_deliver(const struct fault_sink *s, struct pbuf *p)
+{
+	void *self = s->nif->drv;
+	int rc;
+
+	if (s->nif->ops == &eth_fault_ops && self == s->f->inner_drv) {
+		s->nif->drv = s->f;
+	}
+	rc = s->deliver(s->nif, p);
+	s->nif->drv = self;
+	return rc;
+}
+
+/*
  * Emits p. TX: inner output with nif->drv switched to the inner driver's
  * data; the caller keeps p. RX: deliver takes ownership of p.
  */
@@ -158,7 +178,7 @@ static int fault_emit(const struct fault_sink *s, struct pbuf *p)
 	int rc;
 
 	if (!s->tx) {
-		return s->deliver(s->nif, p);
+		return fault_deliver(s, p);
 	}
 	self = s->nif->drv;
 	s->nif->drv = s->f->inner_drv;
@@ -320,8 +340,27 @@ static bool fault_link_up(struct netif *nif)
 	return up;
 }
 
+/*
+ * Polled receive of the inner driver (network task). Its frames reach the
+ * RX hook, which must be eth_fault_rx for a wrapped polling driver: the
+ * hook puts the wrapper's data back into nif->drv around delivery.
+ */
+static int fault_poll(struct netif *nif, int budget)
+{
+	struct eth_fault *f = nif->drv;
+	int n = 0;
+
+	if (f->inner->poll != NULL) {
+		nif->drv = f->inner_drv;
+		n = f->inner->poll(nif, budget);
+		nif->drv = f;
+	}
+	return n;
+}
+
 const struct eth_driver_ops eth_fault_ops = {
 	.init = fault_init,
 	.output = fault_output,
 	.link_up = fault_link_up,
+	.poll = fault_poll,
 };

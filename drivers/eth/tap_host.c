@@ -1,12 +1,37 @@
 /*
  * TAP Ethernet driver (hosted). See kestrel/drivers/host/eth_tap.h.
  *
- * Threads: the reader is a host thread that polls the TAP fd and an eventfd
- * (stop request), reads one frame per read() and queues it with
- * eth_host_push(), which raises the IRQ. It never calls kernel or stack
- * code. output() runs in the network task on the simulated CPU and writes
- * the frame with one non-blocking write(); a full kernel queue (EAGAIN) is
- * reported as -EBUSY and counted as a TX drop, as a full DMA ring would be.
+ * Receive is polled, in the style of Linux NAPI:
+ *
+ *   reader thread            ISR (simulated CPU)      network task
+ *   poll(fd, wake_fd)
+ *   fd readable: disarm,
+ *   raise the IRQ  -------->  net_task_poll(nif) ---> tap_poll(budget):
+ *   sleep until re-armed                                readv() each frame into a
+ *                                                       pbuf chain, rx hook,
+ *                                                       net_input();
+ *                    <--------------------------------- EAGAIN: re-arm the reader
+ *
+ * So a frame is copied once (by the kernel, into pool blocks), and a burst
+ * of frames costs one IRQ and one network-task message, not one per frame.
+ * The reader never touches kernel or stack state: it shares only the
+ * armed/stop flags with the poll op, under arm_lock.
+ *
+ * Receive buffers: the poll op keeps a list of free pool blocks (rx_spare)
+ * big enough for the largest frame, reads into them, and detaches as many
+ * as the frame filled; at the end of a poll the rest go back to the pool.
+ * Frames that do not fit are seen as such because the read continues into
+ * a spill buffer: oversize frames count as rx_errors, frames that did not
+ * fit because the pool was short count as rx_nomem_drops.
+ *
+ * A lost poll request (network task queue full) would leave the reader
+ * asleep with frames waiting; while disarmed it re-raises the IRQ every
+ * TAP_REARM_MS, which is a no-op when a poll request is already queued.
+ *
+ * output() runs in the network task and writes the chain with one
+ * non-blocking writev() (no linearising copy); a full kernel queue
+ * (EAGAIN) is reported as -EBUSY and counted as a TX drop, as a full DMA
+ * ring would be.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,12 +43,18 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <kestrel/drivers/host/eth_tap.h>
 #include <kestrel/errno.h>
+#include <kestrel/net/nettask.h>
+#include <kestrel/net/stack.h>
+#include <kestrel/os/kernel.h>
+#include <kestrel/posix.h>
 
-#define TAP_READ_MAX 2048 /* > ETH_FRAME_MAX, so an oversize frame is seen as such */
+#define TAP_REARM_MS 20 /* reader's retry period while a poll is outstanding */
+#define TAP_RX_CAP   ETH_FRAME_MAX
 
 static int tap_errno(int e)
 {
@@ -58,23 +89,119 @@ static void tap_link_host_up(const char *ifname)
 	close(s);
 }
 
+/* ---- reader thread ------------------------------------------------------- */
+
+static void tap_deadline(struct timespec *ts)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_nsec += TAP_REARM_MS * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+/*
+ * The fd is readable: disarm, raise the IRQ and wait until the poll op
+ * re-arms (or close stops us). Returns false on stop.
+ */
+static bool tap_hand_off(struct eth_tap *t)
+{
+	struct timespec ts;
+	bool go;
+
+	pthread_mutex_lock(&t->arm_lock);
+	t->armed = false;
+	pthread_mutex_unlock(&t->arm_lock);
+	posix_irq_raise((unsigned)t->host.irq);
+	pthread_mutex_lock(&t->arm_lock);
+	tap_deadline(&ts);
+	while (!t->armed && !t->stop) {
+		if (pthread_cond_timedwait(&t->arm_cv, &t->arm_lock, &ts) == ETIMEDOUT) {
+			/* the request may have been lost: ask again (no-op if queued) */
+			posix_irq_raise((unsigned)t->host.irq);
+			tap_deadline(&ts);
+		}
+	}
+	go = !t->stop;
+	pthread_mutex_unlock(&t->arm_lock);
+	return go;
+}
+
+static void *tap_reader(void *arg)
+{
+	struct eth_tap *t = arg;
+	struct pollfd pfd[2];
+
+	for (;;) {
+		pfd[0].fd = t->fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = t->wake_fd;
+		pfd[1].events = POLLIN;
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			break;
+		}
+		if (pfd[1].revents != 0) {
+			break;
+		}
+		if ((pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) && !tap_hand_off(t)) {
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Poll op side of the hand-off: the fd is drained (or finished). */
+static void tap_rearm(struct eth_tap *t, bool stop)
+{
+	pthread_mutex_lock(&t->arm_lock);
+	t->armed = true;
+	t->stop = t->stop || stop;
+	pthread_cond_signal(&t->arm_cv);
+	pthread_mutex_unlock(&t->arm_lock);
+}
+
+/* ---- open / close ---------------------------------------------------------- */
+
+static void tap_isr(void *arg);
+static int tap_deliver(struct netif *nif, struct pbuf *p);
+
 static int tap_setup(struct eth_tap *t, int fd)
 {
+	pthread_condattr_t ca;
 	int rc;
 
 	t->fd = fd;
 	t->running = false;
+	t->armed = true;
+	t->stop = false;
+	t->rx_spare = NULL;
+	t->rx_nspare = 0;
 	t->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (t->wake_fd < 0) {
 		return tap_errno(errno);
 	}
 	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	rc = eth_host_init(&t->host);
+	if (rc == 0) {
+		/* polled receive: our own ISR, frames go straight to net_input() */
+		t->host.deliver = tap_deliver;
+		rc = os_irq_connect((unsigned)t->host.irq, tap_isr, t);
+	}
 	if (rc < 0) {
 		close(t->wake_fd);
 		t->wake_fd = -1;
+		return rc;
 	}
-	return rc;
+	pthread_mutex_init(&t->arm_lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&t->arm_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	return 0;
 }
 
 int eth_tap_open_fd(struct eth_tap *t, int fd)
@@ -83,6 +210,7 @@ int eth_tap_open_fd(struct eth_tap *t, int fd)
 
 	memset(t->ifname, 0, sizeof(t->ifname));
 	t->fd = -1;
+	t->wake_fd = -1;
 	if (fd < 0) {
 		return -EBADF;
 	}
@@ -100,6 +228,7 @@ int eth_tap_open(struct eth_tap *t, const char *ifname)
 	int fd, rc;
 
 	t->fd = -1;
+	t->wake_fd = -1;
 	if (n == 0 || n >= ETH_TAP_IFNAME_MAX) {
 		return -ENAMETOOLONG;
 	}
@@ -127,52 +256,6 @@ int eth_tap_open(struct eth_tap *t, const char *ifname)
 	return 0;
 }
 
-/* Reads every frame that is ready; returns false when the fd is finished. */
-static bool tap_drain(struct eth_tap *t, uint8_t *buf)
-{
-	for (;;) {
-		ssize_t n = read(t->fd, buf, TAP_READ_MAX);
-
-		if (n > 0) {
-			(void)eth_host_push(&t->host, buf, (size_t)n);
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-			return true;
-		}
-		return false; /* EOF (socket peer closed) or a hard error */
-	}
-}
-
-static void *tap_reader(void *arg)
-{
-	struct eth_tap *t = arg;
-	uint8_t buf[TAP_READ_MAX];
-	struct pollfd pfd[2];
-
-	for (;;) {
-		pfd[0].fd = t->fd;
-		pfd[0].events = POLLIN;
-		pfd[1].fd = t->wake_fd;
-		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			break;
-		}
-		if (pfd[1].revents != 0) {
-			break;
-		}
-		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			if (!tap_drain(t, buf)) {
-				break;
-			}
-		}
-	}
-	return NULL;
-}
-
 static int tap_init(struct netif *nif)
 {
 	struct eth_tap *t = nif->drv;
@@ -188,19 +271,201 @@ static int tap_init(struct netif *nif)
 	return 0;
 }
 
+void eth_tap_close(struct eth_tap *t)
+{
+	uint64_t one = 1;
+
+	if (t->running) {
+		pthread_mutex_lock(&t->arm_lock);
+		t->stop = true;
+		pthread_cond_signal(&t->arm_cv);
+		pthread_mutex_unlock(&t->arm_lock);
+		(void)write(t->wake_fd, &one, sizeof(one));
+		pthread_join(t->reader, NULL);
+		t->running = false;
+	}
+	pbuf_free(t->rx_spare);
+	t->rx_spare = NULL;
+	t->rx_nspare = 0;
+	if (t->fd >= 0) {
+		close(t->fd);
+		t->fd = -1;
+	}
+	if (t->wake_fd >= 0) {
+		close(t->wake_fd);
+		t->wake_fd = -1;
+		pthread_cond_destroy(&t->arm_cv);
+		pthread_mutex_destroy(&t->arm_lock);
+		eth_host_destroy(&t->host);
+	}
+}
+
+/* ---- receive (network task) ------------------------------------------------- */
+
+static void tap_isr(void *arg)
+{
+	struct eth_tap *t = arg;
+	struct netif *nif = t->host.nif;
+
+	if (nif == NULL) {
+		return;
+	}
+	net_task_poll(nif);
+	if (!(nif->flags & NETIF_F_POLLING)) {
+		t->host.st.rx_queue_drops++; /* not queued: the reader asks again later */
+	}
+}
+
+/* The poll op already runs in the network task: straight into the stack. */
+static int tap_deliver(struct netif *nif, struct pbuf *p)
+{
+	net_input(nif->st, nif, p);
+	return 0;
+}
+
+/* Tops the spare list up to what a frame of cap bytes needs; returns its bytes. */
+static size_t tap_rx_refill(struct eth_tap *t, struct pbuf_pool *pool, size_t cap)
+{
+	unsigned need = (unsigned)((cap + PBUF_BLOCK_SIZE - 1) / PBUF_BLOCK_SIZE);
+	size_t room;
+
+	while (t->rx_nspare < need) {
+		struct pbuf *b = pbuf_alloc(pool, PBUF_RAW, PBUF_BLOCK_SIZE);
+
+		if (b == NULL) {
+			break;
+		}
+		b->next = t->rx_spare;
+		t->rx_spare = b;
+		t->rx_nspare++;
+	}
+	room = (size_t)t->rx_nspare * PBUF_BLOCK_SIZE;
+	return room < cap ? room : cap;
+}
+
+/* iovecs over room bytes of spare blocks, then the spill buffer; returns the count. */
+static int tap_rx_iov(struct eth_tap *t, int n, size_t room)
+{
+	for (struct pbuf *b = t->rx_spare; b != NULL && room > 0; b = b->next) {
+		size_t k = room < PBUF_BLOCK_SIZE ? room : PBUF_BLOCK_SIZE;
+
+		t->rx_iov[n].iov_base = b->base;
+		t->rx_iov[n].iov_len = k;
+		room -= k;
+		n++;
+	}
+	t->rx_iov[n].iov_base = t->rx_spill;
+	t->rx_iov[n].iov_len = sizeof(t->rx_spill);
+	return n + 1;
+}
+
+/* Detaches the spare blocks holding the first len bytes as one packet. */
+static struct pbuf *tap_rx_take(struct eth_tap *t, size_t len)
+{
+	struct pbuf *head = t->rx_spare, *b = head;
+	size_t left = len;
+
+	for (;;) {
+		uint16_t k = (uint16_t)(left < PBUF_BLOCK_SIZE ? left : PBUF_BLOCK_SIZE);
+
+		b->payload = b->base;
+		b->len = k;
+		b->tot_len = (uint16_t)left;
+		t->rx_nspare--;
+		left -= k;
+		if (left == 0) {
+			break;
+		}
+		b = b->next;
+	}
+	t->rx_spare = b->next;
+	b->next = NULL;
+	return head;
+}
+
+/*
+ * Reads one frame. Returns 1 if one was consumed (delivered or dropped),
+ * 0 if none is waiting, -EIO if the fd is finished (EOF or a hard error).
+ */
+static int tap_rx_one(struct eth_tap *t, struct netif *nif)
+{
+	size_t room = tap_rx_refill(t, &nif->st->pool, TAP_RX_CAP);
+	int niov = tap_rx_iov(t, 0, room);
+	ssize_t n = readv(t->fd, t->rx_iov, niov);
+	struct pbuf *p;
+
+	if (n < 0) {
+		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -EIO;
+	}
+	if (n == 0) {
+		return -EIO; /* socket peer closed (a TAP never reads 0) */
+	}
+	if ((size_t)n > room) {
+		if (room < TAP_RX_CAP && (size_t)n <= TAP_RX_CAP) {
+			t->host.st.rx_nomem_drops++;
+		} else {
+			t->host.st.rx_errors++;
+		}
+		return 1;
+	}
+	if (n < ETH_HLEN) {
+		t->host.st.rx_errors++;
+		return 1;
+	}
+	p = tap_rx_take(t, (size_t)n);
+	t->host.st.rx_frames++;
+	t->host.st.rx_bytes += (uint32_t)n;
+	(void)eth_rx_hand_off(&t->host.hook, nif, p, t->host.deliver);
+	return 1;
+}
+
+static int tap_poll(struct netif *nif, int budget)
+{
+	struct eth_tap *t = nif->drv;
+	int n = 0;
+
+	while (n < budget) {
+		int rc = tap_rx_one(t, nif);
+
+		if (rc <= 0) {
+			/* drained or finished: give the blocks back, wake the reader */
+			pbuf_free(t->rx_spare);
+			t->rx_spare = NULL;
+			t->rx_nspare = 0;
+			tap_rearm(t, rc < 0);
+			break;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* ---- transmit (network task) ------------------------------------------------ */
+
 static int tap_output(struct netif *nif, struct pbuf *p)
 {
 	struct eth_tap *t = nif->drv;
-	uint16_t len = p->tot_len;
+	uint16_t len = p->tot_len, left = len;
+	int niov = 0, rc = 0;
 	ssize_t n;
-	int rc = 0;
 
 	if (len > ETH_FRAME_MAX || len < ETH_HLEN) {
 		rc = -EMSGSIZE;
 		goto out;
 	}
-	pbuf_copy_out(p, 0, t->txbuf, len);
-	n = write(t->fd, t->txbuf, len);
+	for (const struct pbuf *q = p; q != NULL && left > 0; q = q->next) {
+		uint16_t k = q->len < left ? q->len : left;
+
+		if (niov == ETH_TAP_IOV_MAX) {
+			rc = -EMSGSIZE;
+			goto out;
+		}
+		t->tx_iov[niov].iov_base = q->payload;
+		t->tx_iov[niov].iov_len = k;
+		niov++;
+		left -= k;
+	}
+	n = writev(t->fd, t->tx_iov, niov);
 	if (n < 0) {
 		rc = (errno == EAGAIN || errno == ENOBUFS) ? -EBUSY : -EIO;
 	} else if ((size_t)n != len) {
@@ -215,6 +480,7 @@ const struct eth_driver_ops eth_tap_ops = {
 	.init = tap_init,
 	.output = tap_output,
 	.link_up = NULL,
+	.poll = tap_poll,
 };
 
 void eth_tap_set_rx_hook(struct eth_tap *t, const struct eth_rx_hook *hook)
@@ -225,24 +491,4 @@ void eth_tap_set_rx_hook(struct eth_tap *t, const struct eth_rx_hook *hook)
 void eth_tap_get_stats(struct eth_tap *t, struct eth_host_stats *out)
 {
 	eth_host_get_stats(&t->host, out);
-}
-
-void eth_tap_close(struct eth_tap *t)
-{
-	uint64_t one = 1;
-
-	if (t->running) {
-		(void)write(t->wake_fd, &one, sizeof(one));
-		pthread_join(t->reader, NULL);
-		t->running = false;
-	}
-	if (t->fd >= 0) {
-		close(t->fd);
-		t->fd = -1;
-	}
-	if (t->wake_fd >= 0) {
-		close(t->wake_fd);
-		t->wake_fd = -1;
-	}
-	eth_host_destroy(&t->host);
 }

@@ -308,6 +308,52 @@ static void test_rx_reorder_and_flush_free(void)
 	KT_EQ(et_pool_used(), 0);
 }
 
+/*
+ * A polling inner driver (like the TAP): eth_fault_ops.poll forwards to it
+ * with the inner driver's data in nif->drv; the frames it hands to the
+ * hook are delivered with the wrapper's data back in place, so a reply
+ * the stack sends from deliver() goes through the wrapper's output.
+ */
+static void *ft_poll_drv, *ft_deliver_drv;
+static struct eth_rx_hook ft_hook;
+
+static int ft_deliver_and_reply(struct netif *n, struct pbuf *p)
+{
+	ft_deliver_drv = n->drv;
+	(void)n->ops->output(n, p); /* the stack answering from net_input() */
+	return net_task_input(n, p);
+}
+
+static int ft_poll(struct netif *n, int budget)
+{
+	ft_poll_drv = n->drv;
+	for (int i = 0; i < budget; i++) {
+		eth_rx_hand_off(&ft_hook, n, ft_frame((uint8_t)i), ft_deliver_and_reply);
+	}
+	return budget;
+}
+
+static const struct eth_driver_ops ft_polled = {ft_init, ft_output, NULL, ft_poll};
+
+static void test_poll_forwarded(void)
+{
+	ft_setup(3);
+	eth_fault_init(&fault, &ft_polled, &ft_inner_marker, 3);
+	ft_hook.fn = eth_fault_rx;
+	ft_hook.ctx = &fault;
+	KT_EQ(eth_fault_ops.poll(&nif, 3), 3);
+	KT_ASSERT(ft_poll_drv == &ft_inner_marker);
+	KT_ASSERT(ft_deliver_drv == &fault);
+	KT_ASSERT(ft_seen_drv == &ft_inner_marker); /* the reply reached the inner output */
+	KT_ASSERT(nif.drv == &fault);
+	KT_EQ(ft_ntx, 3);
+	KT_EQ(et_nframes, 3);
+	KT_EQ(et_pool_used(), 0);
+	/* an inner driver without a poll op: nothing to do */
+	eth_fault_init(&fault, &ft_inner, &ft_inner_marker, 3);
+	KT_EQ(eth_fault_ops.poll(&nif, 3), 0);
+}
+
 struct parse_row {
 	const char *name, *in;
 	int rc;
@@ -373,6 +419,7 @@ static const struct kt_case cases[] = {
 	KT_CASE(test_rx_delivery_count),
 	KT_CASE(test_rx_dup_without_buffers),
 	KT_CASE(test_rx_reorder_and_flush_free),
+	KT_CASE(test_poll_forwarded),
 	KT_CASE(test_parse),
 };
 

@@ -1,27 +1,71 @@
 /*
- * TAP driver's host path without root: the reader thread is fed through a
- * SOCK_SEQPACKET socketpair adopted with eth_tap_open_fd(), so frames take
- * the real route (host thread -> ring -> posix IRQ -> handler on the
- * simulated CPU -> net_rx_alloc -> net_task_input). Runs on the kernel's
- * virtual clock; the test task blocks on a semaphore the fake
- * net_task_input gives from the ISR.
+ * TAP driver's host path without root: the driver adopts one end of a
+ * SOCK_SEQPACKET socketpair with eth_tap_open_fd(), so frames take the
+ * real route (reader thread -> posix IRQ -> ISR -> net_task_poll -> poll
+ * op reading into pool blocks -> receive hook -> deliver). Runs on the
+ * kernel's virtual clock. The test task plays the network task: the fake
+ * net_task_poll() below gives a semaphore from the ISR, and tt_poll()
+ * takes it and runs the poll op as net_task.c does. Delivered frames are
+ * recorded by eth_test.h's net_task_input(), installed as the driver's
+ * deliver callback in place of net_input().
  */
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <kestrel/drivers/eth_fault.h>
 #include <kestrel/drivers/host/eth_tap.h>
+#include <kestrel/net/stack.h>
 
 #include "eth_test.h"
 #include "kernel_test.h"
 
 static struct eth_tap tap;
 static struct netif nif;
-static int peer = -1; /* the "kernel" end of the socketpair */
-static struct os_sem got;
+static struct net_stack tt_stack; /* only its pool is used: the driver's receive blocks */
+static int peer = -1;		  /* the "kernel" end of the socketpair */
+static struct os_sem poll_req;
+static int tt_poll_fail;  /* fake net_task_poll drops this many requests */
+static unsigned tt_polls; /* requests the fake received */
 
-static void tt_input_signal(void)
+/* The network task's side of a poll request (see net/task/net_task.c). */
+void net_task_poll(struct netif *n)
 {
-	os_sem_give_isr(&got);
+	tt_polls++;
+	if (tt_poll_fail > 0) {
+		tt_poll_fail--;
+		return; /* queue full: request lost, NETIF_F_POLLING stays clear */
+	}
+	if (!(n->flags & NETIF_F_POLLING)) {
+		n->flags |= NETIF_F_POLLING;
+		os_sem_give_isr(&poll_req);
+	}
+}
+
+/* Waits for a poll request and runs poll turns until one returns < budget. */
+static int tt_poll(int budget)
+{
+	int n, total = 0;
+	unsigned key;
+
+	if (os_sem_take(&poll_req, OS_WAIT_FOREVER) != 0) {
+		return -1;
+	}
+	do {
+		key = os_irq_lock();
+		nif.flags &= (uint8_t)~NETIF_F_POLLING;
+		os_irq_unlock(key);
+		n = nif.ops->poll(&nif, budget);
+		total += n;
+	} while (n == budget);
+	return total;
+}
+
+static unsigned tt_stack_used(void)
+{
+	struct pbuf_stats s;
+
+	pbuf_pool_stats(&tt_stack.pool, &s);
+	return s.used;
 }
 
 /* One TAP for the whole suite: IRQ lines are never freed. */
@@ -29,23 +73,29 @@ static int tt_open(void)
 {
 	int sv[2];
 
+	et_reset();
+	tt_poll_fail = 0;
+	nif.ops = &eth_tap_ops;
+	nif.drv = &tap;
 	if (peer >= 0) {
-		et_reset();
-		et_on_input = tt_input_signal;
+		while (os_sem_take(&poll_req, OS_NO_WAIT) == 0) {
+		}
 		return 0;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) < 0) {
 		return -EIO;
 	}
-	et_reset();
-	et_on_input = tt_input_signal;
-	os_sem_init(&got, 0, 1000);
+	os_sem_init(&poll_req, 0, 1000);
+	pbuf_pool_init(&tt_stack.pool);
 	peer = sv[1];
 	memset(&nif, 0, sizeof(nif));
+	nif.ops = &eth_tap_ops;
 	nif.drv = &tap;
+	nif.st = &tt_stack;
 	if (eth_tap_open_fd(&tap, sv[0]) < 0) {
 		return -EIO;
 	}
+	tap.host.deliver = net_task_input; /* record instead of net_input() */
 	return eth_tap_ops.init(&nif);
 }
 
@@ -61,21 +111,42 @@ static void test_open_fd_rejects_bad_fd(void)
 static void test_rx_frames_reach_stack(void)
 {
 	uint8_t f[3][100];
+	struct eth_host_stats before, after;
 
 	KT_EQ(tt_open(), 0);
+	eth_tap_get_stats(&tap, &before);
 	for (int i = 0; i < 3; i++) {
 		et_fill(f[i], sizeof(f[i]), (uint8_t)(i * 50));
 		KT_EQ(write(peer, f[i], 60 + 20 * i), 60 + 20 * i);
 	}
-	for (int i = 0; i < 3; i++) {
-		KT_EQ(os_sem_take(&got, OS_WAIT_FOREVER), 0);
+	while (et_nframes < 3) {
+		KT_ASSERT(tt_poll(CONFIG_NET_TASK_POLL_BUDGET) >= 0);
 	}
 	KT_EQ(et_nframes, 3);
 	for (int i = 0; i < 3; i++) {
 		KT_EQ(et_len[i], 60 + 20 * i);
 		KT_MEMEQ(et_frames[i], f[i], et_len[i]);
 	}
-	KT_EQ(et_pool_used(), 0);
+	eth_tap_get_stats(&tap, &after);
+	KT_EQ(after.rx_frames - before.rx_frames, 3);
+	KT_EQ(after.rx_bytes - before.rx_bytes, 60 + 80 + 100);
+	KT_EQ(tt_stack_used(), 0); /* drained: the spare blocks went back */
+}
+
+/* A frame longer than one pool block arrives as a chain of blocks. */
+static void test_rx_chain_layout(void)
+{
+	/* frames up to ETH_FRAME_MAX; with the default 1560-byte blocks this is one block */
+	uint8_t f[ETH_FRAME_MAX];
+
+	KT_EQ(tt_open(), 0);
+	et_fill(f, sizeof(f), 5);
+	KT_EQ(write(peer, f, sizeof(f)), (ssize_t)sizeof(f));
+	KT_EQ(tt_poll(CONFIG_NET_TASK_POLL_BUDGET), 1);
+	KT_EQ(et_nframes, 1);
+	KT_EQ(et_len[0], sizeof(f));
+	KT_MEMEQ(et_frames[0], f, sizeof(f));
+	KT_EQ(tt_stack_used(), 0);
 }
 
 static void test_rx_bad_sizes_counted(void)
@@ -90,62 +161,185 @@ static void test_rx_bad_sizes_counted(void)
 	KT_EQ(write(peer, big, 10), 10);     /* runt */
 	KT_EQ(write(peer, big, 1519), 1519); /* one byte over ETH_FRAME_MAX */
 	KT_EQ(write(peer, ok, sizeof(ok)), (ssize_t)sizeof(ok));
-	KT_EQ(os_sem_take(&got, OS_WAIT_FOREVER), 0);
+	while (et_nframes < 1) {
+		KT_ASSERT(tt_poll(CONFIG_NET_TASK_POLL_BUDGET) >= 0);
+	}
 	eth_tap_get_stats(&tap, &after);
 	KT_EQ(et_nframes, 1);
 	KT_MEMEQ(et_frames[0], ok, sizeof(ok));
 	KT_EQ(after.rx_errors - before.rx_errors, 2);
 	KT_EQ(after.rx_frames - before.rx_frames, 1);
+	KT_EQ(tt_stack_used(), 0);
 }
 
-static void test_ring_full_and_pool_empty(void)
+/*
+ * A poll turn reads at most budget frames and says "more" by returning
+ * budget; the reader stays disarmed (no new request) until a turn drains
+ * the fd, and is armed again afterwards.
+ */
+static void test_rx_budget_and_rearm(void)
 {
 	uint8_t f[64];
-	struct eth_host_stats before, after;
-	unsigned key;
+	unsigned polls;
 
 	KT_EQ(tt_open(), 0);
-	eth_tap_get_stats(&tap, &before);
-	et_fill(f, sizeof(f), 3);
-	/* with the IRQ masked nothing drains: two frames too many are dropped */
-	os_irq_disable((unsigned)tap.host.irq);
-	for (int i = 0; i < CONFIG_ETH_HOST_RING + 2; i++) {
+	for (int i = 0; i < 5; i++) {
+		et_fill(f, sizeof(f), 1);
 		f[0] = (uint8_t)i;
-		KT_EQ(eth_host_push(&tap.host, f, sizeof(f)),
-		      i < CONFIG_ETH_HOST_RING ? 0 : -ENOSPC);
+		KT_EQ(write(peer, f, sizeof(f)), (ssize_t)sizeof(f));
 	}
-	/* then every queued frame finds the pool empty: popped and counted */
-	et_alloc_fail = 1;
-	key = os_irq_lock();
-	os_irq_enable((unsigned)tap.host.irq);
-	os_irq_unlock(key);
-	et_alloc_fail = 0;
-	eth_tap_get_stats(&tap, &after);
-	KT_EQ(after.rx_ring_drops - before.rx_ring_drops, 2);
-	KT_EQ(after.rx_nomem_drops - before.rx_nomem_drops, CONFIG_ETH_HOST_RING);
-	KT_EQ(et_nframes, 0);
-	KT_EQ(et_pool_used(), 0);
-	while (os_sem_take(&got, OS_NO_WAIT) == 0) {
+	KT_EQ(os_sem_take(&poll_req, OS_WAIT_FOREVER), 0);
+	nif.flags &= (uint8_t)~NETIF_F_POLLING;
+	KT_EQ(eth_tap_ops.poll(&nif, 2), 2);
+	KT_EQ(et_nframes, 2);
+	KT_EQ(eth_tap_ops.poll(&nif, 2), 2);
+	KT_EQ(eth_tap_ops.poll(&nif, 2), 1); /* drained: re-armed */
+	KT_EQ(et_nframes, 5);
+	for (unsigned i = 0; i < 5; i++) {
+		KT_EQ(et_frames[i][0], i);
 	}
+	KT_EQ(tt_stack_used(), 0);
+	/* the re-armed reader reports the next frame with a new request */
+	polls = tt_polls;
+	KT_EQ(write(peer, f, sizeof(f)), (ssize_t)sizeof(f));
+	KT_EQ(tt_poll(CONFIG_NET_TASK_POLL_BUDGET), 1);
+	KT_ASSERT(tt_polls > polls);
+	KT_EQ(et_nframes, 6);
 }
 
-static void test_rx_queue_full_counted(void)
+/* An empty pool drops the frame (counted) without stalling the fd. */
+static void test_rx_pool_empty(void)
+{
+	uint8_t f[64];
+	struct pbuf *hog[CONFIG_NET_PBUF_COUNT];
+	struct eth_host_stats before, after;
+	unsigned n = 0;
+
+	KT_EQ(tt_open(), 0);
+	eth_tap_get_stats(&tap, &before);
+	while (n < CONFIG_NET_PBUF_COUNT &&
+	       (hog[n] = pbuf_alloc(&tt_stack.pool, PBUF_RAW, 1)) != NULL) {
+		n++;
+	}
+	KT_EQ(n, CONFIG_NET_PBUF_COUNT);
+	et_fill(f, sizeof(f), 3);
+	KT_EQ(write(peer, f, sizeof(f)), (ssize_t)sizeof(f));
+	KT_EQ(tt_poll(CONFIG_NET_TASK_POLL_BUDGET), 1);
+	eth_tap_get_stats(&tap, &after);
+	KT_EQ(after.rx_nomem_drops - before.rx_nomem_drops, 1);
+	KT_EQ(et_nframes, 0);
+	while (n > 0) {
+		pbuf_free(hog[--n]);
+	}
+	KT_EQ(write(peer, f, sizeof(f)), (ssize_t)sizeof(f));
+	KT_EQ(tt_poll(CONFIG_NET_TASK_POLL_BUDGET), 1);
+	KT_EQ(et_nframes, 1);
+	KT_EQ(tt_stack_used(), 0);
+}
+
+/*
+ * The network task's queue is full when the ISR asks for a poll: counted,
+ * and the reader asks again until a request gets through.
+ */
+static void test_rx_lost_request_retried(void)
 {
 	uint8_t f[64];
 	struct eth_host_stats before, after;
 
 	KT_EQ(tt_open(), 0);
 	eth_tap_get_stats(&tap, &before);
-	et_fill(f, sizeof(f), 3);
-	et_input_rc = -ENOMEM;
-	KT_EQ(eth_host_push(&tap.host, f, sizeof(f)), 0);
-	os_sleep(OS_MS(1)); /* any kernel call is a safe point for the IRQ */
+	tt_poll_fail = 2;
+	et_fill(f, sizeof(f), 4);
+	KT_EQ(write(peer, f, sizeof(f)), (ssize_t)sizeof(f));
+	KT_EQ(tt_poll(CONFIG_NET_TASK_POLL_BUDGET), 1);
 	eth_tap_get_stats(&tap, &after);
-	KT_EQ(after.rx_queue_drops - before.rx_queue_drops, 1);
-	KT_EQ(et_pool_used(), 0);
+	KT_EQ(after.rx_queue_drops - before.rx_queue_drops, 2);
+	KT_EQ(et_nframes, 1);
+	KT_MEMEQ(et_frames[0], f, sizeof(f));
 }
 
-static void test_tx_linearises_chain(void)
+/* Receive hook: drops frames whose first byte is odd. */
+static unsigned hook_calls;
+static int tt_hook(void *ctx, struct netif *n, struct pbuf *p, eth_deliver_fn deliver)
+{
+	uint8_t b;
+
+	(void)ctx;
+	hook_calls++;
+	pbuf_copy_out(p, 0, &b, 1);
+	if (b & 1u) {
+		pbuf_free(p);
+		return 0;
+	}
+	return deliver(n, p);
+}
+
+static void test_rx_hook_in_poll(void)
+{
+	struct eth_rx_hook h = {tt_hook, NULL};
+	uint8_t f[64];
+
+	KT_EQ(tt_open(), 0);
+	hook_calls = 0;
+	eth_tap_set_rx_hook(&tap, &h);
+	for (int i = 0; i < 4; i++) {
+		et_fill(f, sizeof(f), 0);
+		f[0] = (uint8_t)i;
+		KT_EQ(write(peer, f, sizeof(f)), (ssize_t)sizeof(f));
+	}
+	while (hook_calls < 4) {
+		KT_ASSERT(tt_poll(CONFIG_NET_TASK_POLL_BUDGET) >= 0);
+	}
+	eth_tap_set_rx_hook(&tap, NULL);
+	KT_EQ(et_nframes, 2);
+	KT_EQ(et_frames[0][0], 0);
+	KT_EQ(et_frames[1][0], 2);
+	KT_EQ(tt_stack_used(), 0);
+}
+
+/*
+ * Behind the fault wrapper (as `kestrel --fault` runs it): the wrapper's
+ * poll op reaches the TAP's, and while a frame is delivered nif->drv is
+ * the wrapper's again (the stack may transmit through eth_fault_ops).
+ */
+static struct eth_fault tt_fault;
+static unsigned tt_wrapped_ok;
+static int tt_deliver_wrapped(struct netif *n, struct pbuf *p)
+{
+	if (n->drv == &tt_fault) {
+		tt_wrapped_ok++;
+	}
+	return net_task_input(n, p);
+}
+
+static void test_rx_behind_fault_wrapper(void)
+{
+	struct eth_rx_hook h = {eth_fault_rx, &tt_fault};
+	struct eth_fault_cfg none = {0, 0, 0, 0};
+	uint8_t f[64];
+
+	KT_EQ(tt_open(), 0);
+	eth_fault_init(&tt_fault, &eth_tap_ops, &tap, 1);
+	eth_fault_set(&tt_fault, ETH_FAULT_RX, &none);
+	eth_tap_set_rx_hook(&tap, &h);
+	tap.host.deliver = tt_deliver_wrapped;
+	nif.ops = &eth_fault_ops;
+	nif.drv = &tt_fault;
+	tt_wrapped_ok = 0;
+	et_fill(f, sizeof(f), 8);
+	KT_EQ(write(peer, f, sizeof(f)), (ssize_t)sizeof(f));
+	KT_EQ(write(peer, f, sizeof(f)), (ssize_t)sizeof(f));
+	while (et_nframes < 2) {
+		KT_ASSERT(tt_poll(CONFIG_NET_TASK_POLL_BUDGET) >= 0);
+	}
+	KT_EQ(tt_wrapped_ok, 2);
+	KT_ASSERT(nif.drv == &tt_fault);
+	eth_tap_set_rx_hook(&tap, NULL);
+	tap.host.deliver = net_task_input;
+	KT_EQ(tt_stack_used(), 0);
+}
+
+static void test_tx_writes_chain_as_one_frame(void)
 {
 	uint8_t frame[300], got_buf[2048];
 	struct pbuf *p, *t;
@@ -170,6 +364,60 @@ static void test_tx_linearises_chain(void)
 	eth_tap_get_stats(&tap, &st);
 	KT_ASSERT(st.tx_frames >= 1);
 	KT_ASSERT(st.tx_errors >= 1);
+	KT_EQ(et_pool_used(), 0);
+}
+
+/* A full host queue is -EBUSY and a counted drop, never a block. */
+static void test_tx_busy(void)
+{
+	uint8_t frame[1000], sink[2048];
+	struct eth_host_stats before, after;
+	struct pbuf *p;
+	int rc = 0, sent = 0;
+
+	KT_EQ(tt_open(), 0);
+	eth_tap_get_stats(&tap, &before);
+	et_fill(frame, sizeof(frame), 1);
+	p = pbuf_from(&et_pool, PBUF_RAW, frame, sizeof(frame));
+	KT_ASSERT(p != NULL);
+	for (int i = 0; i < 100000 && rc == 0; i++) {
+		rc = eth_tap_ops.output(&nif, p);
+		sent += rc == 0;
+	}
+	pbuf_free(p);
+	KT_EQ(rc, -EBUSY);
+	eth_tap_get_stats(&tap, &after);
+	KT_EQ(after.tx_drops - before.tx_drops, 1);
+	KT_EQ(after.tx_frames - before.tx_frames, sent);
+	for (int i = 0; i < sent; i++) {
+		KT_EQ(read(peer, sink, sizeof(sink)), (ssize_t)sizeof(frame));
+	}
+}
+
+/* The peer goes away: the poll op sees EOF and stops the reader. */
+static void test_rx_eof_stops_reader(void)
+{
+	static struct eth_tap t2;
+	static struct netif n2;
+	int sv[2];
+
+	KT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	memset(&n2, 0, sizeof(n2));
+	n2.ops = &eth_tap_ops;
+	n2.drv = &t2;
+	n2.st = &tt_stack;
+	KT_EQ(eth_tap_open_fd(&t2, sv[0]), 0);
+	t2.host.deliver = net_task_input;
+	KT_EQ(eth_tap_ops.init(&n2), 0);
+	close(sv[1]);
+	KT_EQ(os_sem_take(&poll_req, OS_WAIT_FOREVER), 0);
+	n2.flags &= (uint8_t)~NETIF_F_POLLING;
+	KT_EQ(eth_tap_ops.poll(&n2, CONFIG_NET_TASK_POLL_BUDGET), 0);
+	KT_EQ(t2.stop, 1);
+	eth_tap_close(&t2); /* joins the reader, which has stopped */
+	KT_EQ(t2.running, 0);
+	KT_EQ(t2.fd, -1);
+	KT_EQ(tt_stack_used(), 0);
 }
 
 static void test_close_stops_reader(void)
@@ -178,13 +426,23 @@ static void test_close_stops_reader(void)
 	eth_tap_close(&tap);
 	KT_EQ(tap.fd, -1);
 	KT_EQ(tap.running, 0);
+	KT_EQ(tt_stack_used(), 0);
 	close(peer);
 }
 
 static const struct kt_case cases[] = {
-	KT_CASE(test_open_fd_rejects_bad_fd), KT_CASE(test_rx_frames_reach_stack),
-	KT_CASE(test_rx_bad_sizes_counted),   KT_CASE(test_ring_full_and_pool_empty),
-	KT_CASE(test_rx_queue_full_counted),  KT_CASE(test_tx_linearises_chain),
+	KT_CASE(test_open_fd_rejects_bad_fd),
+	KT_CASE(test_rx_frames_reach_stack),
+	KT_CASE(test_rx_chain_layout),
+	KT_CASE(test_rx_bad_sizes_counted),
+	KT_CASE(test_rx_budget_and_rearm),
+	KT_CASE(test_rx_pool_empty),
+	KT_CASE(test_rx_lost_request_retried),
+	KT_CASE(test_rx_hook_in_poll),
+	KT_CASE(test_rx_behind_fault_wrapper),
+	KT_CASE(test_tx_writes_chain_as_one_frame),
+	KT_CASE(test_tx_busy),
+	KT_CASE(test_rx_eof_stops_reader),
 	KT_CASE(test_close_stops_reader),
 };
 

@@ -7,7 +7,10 @@
  *       wrapper calls the inner driver's ops with nif->drv temporarily set
  *       to the inner driver's data (ops run in the network task only).
  *   RX: the inner driver's receive hook (struct eth_rx_hook) is set to
- *       { eth_fault_rx, &fault }; it runs in the driver's ISR.
+ *       { eth_fault_rx, &fault }; it runs in the driver's ISR, or, for a
+ *       driver with a poll op (which eth_fault_ops.poll forwards to), in
+ *       the network task. A wrapped polling driver needs this hook: it
+ *       puts the wrapper's data back into nif->drv while the stack runs.
  *
  * Per frame, each direction draws five numbers from its own stream (so
  * results for a seed do not depend on how RX and TX interleave, nor on

@@ -1,6 +1,8 @@
 /*
- * Receive ring shared by the hosted Ethernet drivers (TAP, libslirp).
- * Host code only (arch/posix, boards/hosted, *_host.c, tests).
+ * IRQ line, receive hook and counters of the hosted Ethernet drivers, and
+ * the receive ring libslirp uses. Host code only (arch/posix,
+ * boards/hosted, *_host.c, tests). The TAP driver receives by polling
+ * (kestrel/drivers/host/eth_tap.h) and uses everything here but the ring.
  *
  * A host thread (the driver's reader) copies each frame into a bounded
  * ring and raises the driver's IRQ line; the IRQ handler, on the simulated
@@ -30,7 +32,7 @@ struct eth_host_stats {
 	uint32_t rx_bytes;
 	uint32_t rx_ring_drops;	 /* host ring full: the stack is not keeping up */
 	uint32_t rx_nomem_drops; /* net_rx_alloc() found the pool empty */
-	uint32_t rx_queue_drops; /* net_task_input() refused (task queue full) */
+	uint32_t rx_queue_drops; /* net_task_input() / net_task_poll() found the task queue full */
 	uint32_t rx_errors;	 /* frames shorter than ETH_HLEN or longer than ETH_FRAME_MAX */
 	uint32_t tx_frames;
 	uint32_t tx_bytes;
@@ -44,7 +46,7 @@ struct eth_host {
 	int irq; /* posix IRQ line, or negative before eth_host_init */
 	struct netif *nif;
 	struct eth_rx_hook hook;
-	eth_deliver_fn deliver;
+	eth_deliver_fn deliver; /* net_task_input (ring); the TAP's poll op: net_input */
 	struct eth_host_stats st;
 	uint16_t len[CONFIG_ETH_HOST_RING];
 	uint8_t frame[CONFIG_ETH_HOST_RING][ETH_FRAME_MAX];

@@ -15,27 +15,52 @@
  *   rc = netif_add(st, &eth0, "eth0", mac, &eth_tap_ops, &tap);
  *
  * netif_add() calls eth_tap_ops.init, which starts the reader thread and
- * enables the IRQ. Received frames go through net_rx_alloc() and
- * net_task_input() (see kestrel/drivers/host/eth_host.h).
+ * enables the IRQ. Receive is polled (eth_driver_ops.poll): the reader
+ * thread only waits for the fd to become readable and raises the IRQ; the
+ * ISR asks the network task to poll (net_task_poll), and the poll op reads
+ * the frames straight into pbufs from the stack's pool and hands them,
+ * through the receive hook, to net_input(). The reader sleeps until the
+ * poll op has drained the fd.
  */
 #ifndef KESTREL_DRIVERS_ETH_TAP_H
 #define KESTREL_DRIVERS_ETH_TAP_H
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <sys/uio.h>
 
 #include <kestrel/drivers/host/eth_host.h>
 
 #define ETH_TAP_IFNAME_MAX 16 /* IFNAMSIZ, including the NUL */
 
+/* iovecs to read or write the longest chain (header + every pool block + spill). */
+#define ETH_TAP_IOV_MAX (CONFIG_NET_PBUF_COUNT + 2)
+/* Bytes past the receive buffer that catch (and so reveal) an oversize frame. */
+#define ETH_TAP_RX_SPILL 2048
+
 struct eth_tap {
-	struct eth_host host;
-	int fd;	     /* the TAP (or, for tests, any datagram/seqpacket fd) */
-	int wake_fd; /* eventfd that stops the reader thread */
+	struct eth_host host; /* IRQ line, receive hook, counters (its ring is unused) */
+	int fd;		      /* the TAP (or, for tests, any datagram/seqpacket fd) */
+	int wake_fd;	      /* eventfd that stops the reader thread */
 	pthread_t reader;
 	bool running;
 	char ifname[ETH_TAP_IFNAME_MAX];
-	uint8_t txbuf[ETH_FRAME_MAX]; /* output() linearises chains here */
+	/*
+	 * Reader hand-off: the reader clears `armed` and raises the IRQ when
+	 * the fd is readable, then sleeps until the poll op sets it again
+	 * (fd drained) or `stop`. Guarded by arm_lock, which is held only
+	 * around these flags and the condition wait.
+	 */
+	pthread_mutex_t arm_lock;
+	pthread_cond_t arm_cv;
+	bool armed;
+	bool stop;
+	/* Network task only (poll and output ops). */
+	struct pbuf *rx_spare; /* free blocks taken from the pool, linked by next */
+	unsigned rx_nspare;
+	uint8_t rx_spill[ETH_TAP_RX_SPILL];
+	struct iovec rx_iov[ETH_TAP_IOV_MAX];
+	struct iovec tx_iov[ETH_TAP_IOV_MAX];
 };
 
 extern const struct eth_driver_ops eth_tap_ops;
@@ -60,13 +85,21 @@ int eth_tap_open(struct eth_tap *t, const char *ifname);
  */
 int eth_tap_open_fd(struct eth_tap *t, int fd);
 
-/* Installs a receive hook (e.g. eth_fault_rx); call before netif_add(). */
+/*
+ * Installs a receive hook (e.g. eth_fault_rx); call before netif_add().
+ * The hook runs in the network task (inside the poll op), its deliver
+ * callback calls net_input() directly.
+ */
 void eth_tap_set_rx_hook(struct eth_tap *t, const struct eth_rx_hook *hook);
 
 /* Copies the driver's counters. */
 void eth_tap_get_stats(struct eth_tap *t, struct eth_host_stats *out);
 
-/* Stops the reader thread, disables the IRQ and closes the fd. */
+/*
+ * Stops the reader thread, disables the IRQ, returns the receive buffers
+ * it holds to the pool and closes the fd. Call when the network task no
+ * longer polls the interface (or from it).
+ */
 void eth_tap_close(struct eth_tap *t);
 
 #endif /* KESTREL_DRIVERS_ETH_TAP_H */
