@@ -403,9 +403,9 @@ int tcp_output(struct tcp_pcb *pcb)
  * sees has fallen to half the buffer or less, and the room now is at least
  * twice that. Reads of a busy stream then cost no extra ACKs (the ACKs for
  * arriving data carry the window), and a stalled sender is still woken.
- * A delayed ACK still pending when the reader has drained the buffer goes
- * out at once (as Linux does), so the sender's clock never waits for the
- * delayed-ACK timer.
+ * A delayed ACK for a full segment still pending when the reader has
+ * drained the buffer goes out at once (as Linux's tcp_cleanup_rbuf does),
+ * so a bulk sender's clock never waits for the delayed-ACK timer.
  */
 static void tcp_window_update(struct tcp_pcb *pcb)
 {
@@ -416,8 +416,13 @@ static void tcp_window_update(struct tcp_pcb *pcb)
 	    (pcb->flags & TCP_F_FIN_RCVD)) {
 		return;
 	}
-	/* a delayed ACK is due anyway and the reader has caught up: send it now */
-	if ((pcb->flags & TCP_F_DELACK) && pcb->rcv_len == 0) {
+	/*
+	 * a full segment's ACK is being delayed and the reader has caught up:
+	 * send it now (a lone short request keeps its delay, so the reply can
+	 * carry the ACK)
+	 */
+	if ((pcb->flags & TCP_F_DELACK) && pcb->rcv_len == 0 &&
+	    pcb->rcv_nxt - pcb->last_ack_sent >= pcb->mss) {
 		pcb->flags |= TCP_F_ACK_NOW;
 		tcp_out(pcb);
 		return;
