@@ -396,16 +396,12 @@ int tcp_output(struct tcp_pcb *pcb)
 	return 0;
 }
 
-/* After the application consumed data: announce a window that opened a lot. */
 /*
  * After a read: tell the peer about the room it made only when it matters
  * (the rule Linux's tcp_cleanup_rbuf applies): the window the peer still
  * sees has fallen to half the buffer or less, and the room now is at least
  * twice that. Reads of a busy stream then cost no extra ACKs (the ACKs for
  * arriving data carry the window), and a stalled sender is still woken.
- * A delayed ACK for a full segment still pending when the reader has
- * drained the buffer goes out at once (as Linux's tcp_cleanup_rbuf does),
- * so a bulk sender's clock never waits for the delayed-ACK timer.
  */
 static void tcp_window_update(struct tcp_pcb *pcb)
 {
@@ -414,17 +410,6 @@ static void tcp_window_update(struct tcp_pcb *pcb)
 
 	if (pcb->state < TCP_ESTABLISHED || pcb->state == TCP_TIME_WAIT ||
 	    (pcb->flags & TCP_F_FIN_RCVD)) {
-		return;
-	}
-	/*
-	 * a full segment's ACK is being delayed and the reader has caught up:
-	 * send it now (a lone short request keeps its delay, so the reply can
-	 * carry the ACK)
-	 */
-	if ((pcb->flags & TCP_F_DELACK) && pcb->rcv_len == 0 &&
-	    pcb->rcv_nxt - pcb->last_ack_sent >= pcb->mss) {
-		pcb->flags |= TCP_F_ACK_NOW;
-		tcp_out(pcb);
 		return;
 	}
 	if (2u * seen <= CONFIG_TCP_RCV_BUF && space >= 2u * seen &&
