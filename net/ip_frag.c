@@ -255,6 +255,30 @@ drop_frag:
 	return NULL;
 }
 
+/*
+ * RFC 792 / RFC 1122 §3.3.2: a datagram that timed out in reassembly is
+ * reported to its source with time exceeded, code 1, if its first fragment
+ * arrived (the error quotes that fragment's header and first 8 bytes).
+ */
+static void reass_time_exceeded(struct net_stack *st, const struct ip_reass *r)
+{
+	struct ip_info ip;
+
+	if (r->frags == NULL || r->frags->tag != 0 || r->inif == NULL) {
+		return;
+	}
+	memset(&ip, 0, sizeof(ip));
+	ip.src = r->src;
+	ip.dst = r->dst;
+	ip.ttl = r->ttl;
+	ip.tos = r->tos;
+	ip.inif = r->inif;
+	ip.proto = r->proto;
+	ip.hlen = r->hlen;
+	ip.bcast = ip_is_bcast(r->inif, r->dst);
+	(void)icmp_time_exceeded(st, r->frags, &ip, ICMP_TIMX_REASS);
+}
+
 void ip_reass_timer(struct net_stack *st)
 {
 	for (int i = 0; i < CONFIG_NET_REASS_MAX; i++) {
@@ -262,6 +286,7 @@ void ip_reass_timer(struct net_stack *st)
 		if (r->used &&
 		    net_tdiff(st->now_ms, r->start_ms) >= (int32_t)CONFIG_NET_REASS_TIMEOUT_MS) {
 			st->stats.reass_timeout++;
+			reass_time_exceeded(st, r);
 			reass_free(st, r);
 		}
 	}

@@ -65,4 +65,12 @@ int icmp_ping(struct net_stack *st, uint32_t dst, uint16_t id, uint16_t seq, uin
 int icmp_dest_unreach(struct net_stack *st, const struct pbuf *p, const struct ip_info *ip,
 		      uint8_t code);
 
+/*
+ * Sends time exceeded `code` (1: fragment reassembly time exceeded) about
+ * p, under the same rules and rate limit as icmp_dest_unreach().
+ */
+#define ICMP_TIMX_REASS 1
+int icmp_time_exceeded(struct net_stack *st, const struct pbuf *p, const struct ip_info *ip,
+		       uint8_t code);
+
 #endif /* KESTREL_NET_ICMP_H */

@@ -234,11 +234,51 @@ static void test_reassembly_timeout(void)
 	KT_EQ(ps.used, 2);
 	tu_time(1000 + CONFIG_NET_REASS_TIMEOUT_MS - 1);
 	KT_EQ(st.stats.reass_timeout, 0);
+	KT_EQ(st.stats.icmp_tx, 0);
 	tu_time(1000 + CONFIG_NET_REASS_TIMEOUT_MS);
 	KT_EQ(st.stats.reass_timeout, 1);
+	/* the first fragment was there: time exceeded (code 1) goes to the source */
+	KT_EQ(st.stats.icmp_tx, 1);
+	arp_flush(&st, NULL); /* drops the error queued behind ARP */
 	pbuf_pool_stats(&st.pool, &ps);
 	KT_EQ(ps.used, 0);
 	KT_EQ(got_n, 0);
+	udp_remove(u);
+	tu_teardown();
+
+	/* without the first fragment there is nothing to quote: no error */
+	u = reass_setup();
+	send_frag(6, &c);
+	tu_time(1000 + CONFIG_NET_REASS_TIMEOUT_MS);
+	KT_EQ(st.stats.reass_timeout, 1);
+	KT_EQ(st.stats.icmp_tx, 0);
+	udp_remove(u);
+}
+
+/* The time exceeded message itself, on the wire (peer's MAC already known). */
+static void test_reassembly_time_exceeded_wire(void)
+{
+	struct udp_pcb *u = reass_setup();
+	struct frag a = {0, 24, 1};
+	const uint8_t *f = NULL;
+
+	KT_EQ(arp_add_static(&st, &eth0, TU_PEER, TU_PEER_MAC), 0);
+	send_frag(9, &a);
+	tu_nframes = 0;
+	tu_time(1000 + CONFIG_NET_REASS_TIMEOUT_MS);
+	for (unsigned i = 0; i < tu_nframes; i++) {
+		if (tu_frame_len[i] >= 14 + 20 + 8 + 28 && tu_frames[i][14 + 9] == IP_PROTO_ICMP) {
+			f = tu_frames[i];
+		}
+	}
+	KT_ASSERT(f != NULL);
+	if (f != NULL) {
+		KT_EQ(f[14 + 20], ICMP_TIME_EXCEEDED);
+		KT_EQ(f[14 + 20 + 1], ICMP_TIMX_REASS);
+		KT_EQ(get_be32(f + 14 + 16), TU_PEER);	 /* back to the source */
+		KT_EQ(get_be16(f + 14 + 20 + 8 + 4), 9); /* quotes the datagram's id */
+		KT_EQ(inet_csum(f + 14 + 20, 8u + 20u + 8u), 0);
+	}
 	udp_remove(u);
 }
 
@@ -487,6 +527,7 @@ static const struct kt_case cases[] = {
 	KT_CASE(test_no_echo_reply_to_broadcast),
 	KT_CASE(test_reassembly_orders_and_overlaps),
 	KT_CASE(test_reassembly_timeout),
+	KT_CASE(test_reassembly_time_exceeded_wire),
 	KT_CASE(test_reassembly_too_many_datagrams),
 	KT_CASE(test_reassembly_pbuf_budget),
 	KT_CASE(test_fragmented_output),
