@@ -171,8 +171,8 @@ static bool conn_event(struct inetd_conn *c, int revents)
 	if (c->svc == SVC_ECHO && c->len != 0) {
 		return true; /* read again once the echo went out */
 	}
-	n = net_recv(c->fd, c->svc == SVC_ECHO ? c->buf : udp_buf,
-		     c->svc == SVC_ECHO ? sizeof(c->buf) : sizeof(udp_buf), 0);
+	/* echo and discard read into the connection's buffer (discard: as scratch) */
+	n = net_recv(c->fd, c->buf, sizeof(c->buf), 0);
 	if (n == -EAGAIN) {
 		return true;
 	}
