@@ -221,11 +221,10 @@ static void log_step(const char *name, uint32_t addr, const struct tsync_reply *
 /* Steps the clock by r's offset and records the sync. */
 static void apply(const struct ts_plan *pl, int i, uint32_t addr, const struct tsync_reply *r)
 {
-	bool first, big = r->offset_us >= 1000000 || r->offset_us <= -1000000, log;
+	bool big = r->offset_us >= 1000000 || r->offset_us <= -1000000, log;
 
 	os_wallclock_set(os_wallclock_ns() + r->offset_us * 1000);
 	(void)os_mutex_lock(&ts_mutex, OS_WAIT_FOREVER);
-	first = ts.st.last_sync_ns == 0;
 	memcpy(ts.st.server, pl->names[i], sizeof(ts.st.server));
 	ts.st.server_addr = addr;
 	ts.st.last_sync_ns = os_wallclock_ns();
@@ -236,7 +235,7 @@ static void apply(const struct ts_plan *pl, int i, uint32_t addr, const struct t
 	if (pl->source == TIMESYNC_SRC_CONFIG) {
 		ts.prefer = (uint8_t)i;
 	}
-	log = ts.log && (first || big);
+	log = ts.log && big; /* a clock that was right needs no console line */
 	(void)os_mutex_unlock(&ts_mutex);
 	if (log) {
 		log_step(pl->names[i], addr, r);

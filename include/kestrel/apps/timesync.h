@@ -158,7 +158,7 @@ int tsync_eval_reply(const void *buf, size_t len, uint64_t t1, uint64_t t4, stru
 struct timesync_config {
 	const char *servers; /* "a,b": names or addresses; NULL or "" = DHCP option 42 */
 	uint32_t period_s;   /* 0 = CONFIG_TIMESYNC_PERIOD_S */
-	bool log;	     /* print clock steps on the console (os_printf) */
+	bool log;	     /* print steps of 1 s or more on the console (os_printf) */
 };
 
 enum timesync_source { TIMESYNC_SRC_NONE = 0, TIMESYNC_SRC_CONFIG, TIMESYNC_SRC_DHCP };
