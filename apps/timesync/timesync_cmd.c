@@ -141,6 +141,8 @@ static int cmd_server(struct shell *sh, int argc, char **argv)
 			size_t n = strlen(argv[i]);
 
 			if (len + n + 2 > sizeof(list)) {
+				shell_printf(sh, "timesync: at most %d servers of %d characters\n",
+					     CONFIG_TIMESYNC_SERVERS, CONFIG_TIMESYNC_NAME_MAX - 1);
 				return -EMSGSIZE;
 			}
 			if (i > 1) {
