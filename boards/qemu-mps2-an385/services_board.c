@@ -6,6 +6,7 @@
  *   httpd    the status page and /api/status on port 80
  *   telnetd  the shell on port 23, after a login
  *   iperf    an iperf3 server on port 5201
+ *   timesync SNTP from the DHCP lease's NTP server (option 42), if any
  *
  * The same set as the hosted device (boards/hosted/apps_host.c); the wget,
  * datalink and ramfs libraries linked with them only add shell commands.
@@ -18,6 +19,7 @@
 #include <kestrel/apps/inetd.h>
 #include <kestrel/apps/iperf.h>
 #include <kestrel/apps/telnetd.h>
+#include <kestrel/apps/timesync.h>
 #include <kestrel/net/nettask.h>
 #include <kestrel/os/console.h>
 
@@ -91,4 +93,6 @@ void board_services_start(void)
 	report("httpd", httpd_start(NULL), "status page on port 80");
 	telnet_start();
 	report("iperf", iperf_start(0), "iperf3 server on port 5201");
+	/* QEMU's -nic user hands out no NTP server: idle until 'timesync server' */
+	report("timesync", timesync_start(NULL), "clock from the DHCP lease's NTP server, if any");
 }
