@@ -37,8 +37,10 @@ static struct {
 	bool have_fault;
 	struct eth_fault_spec fault;
 	uint8_t mac[6];
+	bool tap_offload; /* --net tap:IF,offload=on|off (default on; off with --fault) */
 } cfg = {NET_SLIRP, "", {NULL}, 0,     true,	      0,
-	 0,	    0,	0,	false, {{0}, {0}, 0}, {0x02, 0x00, 0x4b, 0x53, 0x00, 0x02}};
+	 0,	    0,	0,	false, {{0}, {0}, 0}, {0x02, 0x00, 0x4b, 0x53, 0x00, 0x02},
+	 true};
 
 static struct net_stack stack;
 static struct netif eth0;
@@ -84,9 +86,17 @@ static int opt_net(const char *arg)
 	}
 	cfg.nfwd = 0;
 	cfg.default_fwd = cfg.kind == NET_SLIRP;
+	cfg.tap_offload = true;
 	while ((tok = strtok_r(NULL, ",", &save)) != NULL) {
 		struct eth_slirp_fwd f;
 
+		if (cfg.kind == NET_TAP && strncmp(tok, "offload=", 8) == 0) {
+			if (strcmp(tok + 8, "on") != 0 && strcmp(tok + 8, "off") != 0) {
+				goto bad;
+			}
+			cfg.tap_offload = strcmp(tok + 8, "on") == 0;
+			continue;
+		}
 		if (cfg.kind != NET_SLIRP || strncmp(tok, "hostfwd=", 8) != 0 ||
 		    cfg.nfwd == MAX_FWD || eth_slirp_fwd_parse(tok + 8, &f) != 0) {
 			goto bad;
@@ -97,14 +107,17 @@ static int opt_net(const char *arg)
 	return 0;
 bad:
 	fprintf(stderr, "kestrel: --net takes slirp[,hostfwd=tcp:HOSTADDR:HOSTPORT-:DEVPORT]..., "
-			"tap:IFNAME or none\n");
+			"tap:IFNAME[,offload=on|off] or none\n");
 	return 1;
 }
-HOSTED_OPTION(net, "--net slirp[,hostfwd=tcp:ADDR:PORT-:DEVPORT]... | tap:IFNAME | none",
-	      "network link of eth0 (default: slirp, user-mode NAT without root, address\n"
-	      "by DHCP, forwarding 127.0.0.1:8080 to :80 and 127.0.0.1:2323 to :23;\n"
-	      "tap:IFNAME needs CAP_NET_ADMIN and creates the TAP if it does not exist)",
-	      1, opt_net);
+HOSTED_OPTION(
+	net, "--net slirp[,hostfwd=tcp:ADDR:PORT-:DEVPORT]... | tap:IFNAME[,offload=on|off] | none",
+	"network link of eth0 (default: slirp, user-mode NAT without root, address\n"
+	"by DHCP, forwarding 127.0.0.1:8080 to :80 and 127.0.0.1:2323 to :23;\n"
+	"tap:IFNAME needs CAP_NET_ADMIN and creates the TAP if it does not exist;\n"
+	"offload=on (default) lets the kernel complete checksums and cut and merge\n"
+	"64 KiB TCP segments (virtio-net header); always off with --fault)",
+	1, opt_net);
 
 static int opt_ip(const char *arg)
 {
@@ -218,7 +231,10 @@ static int open_link(void)
 	int rc;
 
 	if (cfg.kind == NET_TAP) {
-		rc = eth_tap_open(&tap, cfg.tap_name);
+		/* with faults, corrupted frames must meet real checksums: no offloads */
+		unsigned flags = cfg.tap_offload && !cfg.have_fault ? ETH_TAP_F_OFFLOAD : 0;
+
+		rc = eth_tap_open_flags(&tap, cfg.tap_name, flags);
 		if (rc == 0 && cfg.have_fault) {
 			eth_tap_set_rx_hook(&tap, &hook);
 		}
@@ -275,9 +291,12 @@ static void net_start(void)
 	if (hosted_quiet()) {
 		return;
 	}
-	os_printf("net: eth0 %02x:%02x:%02x:%02x:%02x:%02x on %s%s, link up\n", cfg.mac[0],
+	os_printf("net: eth0 %02x:%02x:%02x:%02x:%02x:%02x on %s%s%s, link up\n", cfg.mac[0],
 		  cfg.mac[1], cfg.mac[2], cfg.mac[3], cfg.mac[4], cfg.mac[5],
-		  cfg.kind == NET_TAP ? "tap " : "libslirp (10.0.2.0/24 NAT)", cfg.tap_name);
+		  cfg.kind == NET_TAP ? "tap " : "libslirp (10.0.2.0/24 NAT)", cfg.tap_name,
+		  cfg.kind != NET_TAP	  ? ""
+		  : eth_tap_offload(&tap) ? " (offloads: checksum, TSO, LRO)"
+					  : " (no offloads)");
 	if (cfg.ip != 0) {
 		print_ip("net: eth0 ", cfg.ip);
 		os_printf("/%d", __builtin_popcount(cfg.mask));

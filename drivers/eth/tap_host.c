@@ -32,6 +32,14 @@
  * non-blocking writev() (no linearising copy); a full kernel queue
  * (EAGAIN) is reported as -EBUSY and counted as a TX drop, as a full DMA
  * ring would be.
+ *
+ * Offloads (ETH_TAP_F_OFFLOAD): a virtio-net header goes in front of every
+ * frame, as the first iovec of the same readv()/writev(). On receive it
+ * says whether the kernel vouches for the transport checksum (the pbuf
+ * gets PBUF_F_CSUM_OK) and frames may be merged TCP segments of up to
+ * 64 KiB; on transmit it is built from the pbuf's PBUF_F_CSUM_PARTIAL and
+ * gso_size (eth_vnet_tx_hdr), and the kernel completes checksums and cuts
+ * TSO segments.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,7 +62,6 @@
 #include <kestrel/posix.h>
 
 #define TAP_REARM_MS 20 /* reader's retry period while a poll is outstanding */
-#define TAP_RX_CAP   ETH_FRAME_MAX
 
 static int tap_errno(int e)
 {
@@ -169,12 +176,14 @@ static void tap_rearm(struct eth_tap *t, bool stop)
 static void tap_isr(void *arg);
 static int tap_deliver(struct netif *nif, struct pbuf *p);
 
-static int tap_setup(struct eth_tap *t, int fd)
+static int tap_setup(struct eth_tap *t, int fd, bool offload)
 {
 	pthread_condattr_t ca;
 	int rc;
 
 	t->fd = fd;
+	t->offload = offload;
+	t->rx_cap = offload ? ETH_TAP_GSO_FRAME_MAX : ETH_FRAME_MAX;
 	t->running = false;
 	t->armed = true;
 	t->stop = false;
@@ -204,7 +213,7 @@ static int tap_setup(struct eth_tap *t, int fd)
 	return 0;
 }
 
-int eth_tap_open_fd(struct eth_tap *t, int fd)
+int eth_tap_open_fd_flags(struct eth_tap *t, int fd, unsigned flags)
 {
 	int rc;
 
@@ -214,17 +223,64 @@ int eth_tap_open_fd(struct eth_tap *t, int fd)
 	if (fd < 0) {
 		return -EBADF;
 	}
-	rc = tap_setup(t, fd);
+	rc = tap_setup(t, fd, (flags & ETH_TAP_F_OFFLOAD) != 0);
 	if (rc < 0) {
 		t->fd = -1;
 	}
 	return rc;
 }
 
-int eth_tap_open(struct eth_tap *t, const char *ifname)
+int eth_tap_open_fd(struct eth_tap *t, int fd)
+{
+	return eth_tap_open_fd_flags(t, fd, 0);
+}
+
+/*
+ * virtio-net headers of ETH_VNET_HDR_LEN bytes, little-endian, and the
+ * kernel may hand us (and take from us) partial checksums and TSO4
+ * segments. Returns false if the kernel refuses the offloads (headers
+ * off again then).
+ */
+static bool tap_offload_on(int fd)
+{
+	int sz = ETH_VNET_HDR_LEN, le = 1;
+
+	if (ioctl(fd, TUNSETVNETHDRSZ, &sz) < 0) {
+		return false;
+	}
+	(void)ioctl(fd, TUNSETVNETLE, &le); /* the native order of LE hosts already */
+	if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)(TUN_F_CSUM | TUN_F_TSO4)) < 0) {
+		return false;
+	}
+	return true;
+}
+
+/* Opens /dev/net/tun and attaches it to TAP ifname (n characters). */
+static int tap_attach(const char *ifname, size_t n, bool vnet, int *out)
 {
 	struct ifreq ifr;
+	int fd, rc;
+
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		return tap_errno(errno);
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0);
+	memcpy(ifr.ifr_name, ifname, n);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		rc = tap_errno(errno);
+		close(fd);
+		return rc;
+	}
+	*out = fd;
+	return 0;
+}
+
+int eth_tap_open_flags(struct eth_tap *t, const char *ifname, unsigned flags)
+{
 	size_t n = strlen(ifname);
+	bool offload = (flags & ETH_TAP_F_OFFLOAD) != 0;
 	int fd, rc;
 
 	t->fd = -1;
@@ -232,20 +288,18 @@ int eth_tap_open(struct eth_tap *t, const char *ifname)
 	if (n == 0 || n >= ETH_TAP_IFNAME_MAX) {
 		return -ENAMETOOLONG;
 	}
-	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		return tap_errno(errno);
-	}
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	memcpy(ifr.ifr_name, ifname, n);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		rc = tap_errno(errno);
+	rc = tap_attach(ifname, n, offload, &fd);
+	if (rc == 0 && offload && !tap_offload_on(fd)) {
+		/* the kernel refuses: plain frames after all (IFF_VNET_HDR sticks to the fd) */
 		close(fd);
+		offload = false;
+		rc = tap_attach(ifname, n, false, &fd);
+	}
+	if (rc < 0) {
 		return rc;
 	}
 	tap_link_host_up(ifname);
-	rc = tap_setup(t, fd);
+	rc = tap_setup(t, fd, offload);
 	if (rc < 0) {
 		close(fd);
 		t->fd = -1;
@@ -256,12 +310,26 @@ int eth_tap_open(struct eth_tap *t, const char *ifname)
 	return 0;
 }
 
+int eth_tap_open(struct eth_tap *t, const char *ifname)
+{
+	return eth_tap_open_flags(t, ifname, 0);
+}
+
+bool eth_tap_offload(const struct eth_tap *t)
+{
+	return t->offload;
+}
+
 static int tap_init(struct netif *nif)
 {
 	struct eth_tap *t = nif->drv;
 
 	if (t->fd < 0) {
 		return -EBADF;
+	}
+	if (t->offload) {
+		nif->caps |= NETIF_CAP_TX_CSUM | NETIF_CAP_TSO | NETIF_CAP_RX_LRO;
+		nif->gso_max = (uint16_t)(ETH_TAP_GSO_FRAME_MAX - ETH_HLEN);
 	}
 	eth_host_attach(&t->host, nif);
 	if (pthread_create(&t->reader, NULL, tap_reader, t) != 0) {
@@ -384,37 +452,71 @@ static struct pbuf *tap_rx_take(struct eth_tap *t, size_t len)
 }
 
 /*
+ * Offloads: what the frame's virtio-net header says about its checksum.
+ * Returns false if the header is malformed (the frame is dropped).
+ */
+static bool tap_rx_vnet(struct eth_tap *t, struct pbuf *p)
+{
+	struct eth_vnet_hdr h;
+	int rc;
+
+	eth_vnet_hdr_decode(t->rx_vhdr, &h);
+	rc = eth_vnet_rx_check(&h, p->payload, p->len, p->tot_len);
+	if (rc == ETH_VNET_RX_CSUM_OK) {
+		p->flags |= PBUF_F_CSUM_OK;
+	} else if (rc == ETH_VNET_RX_CSUM_FILL) {
+		rc = eth_vnet_csum_fill(p, h.csum_start, h.csum_offset);
+	}
+	return rc >= 0;
+}
+
+/*
  * Reads one frame. Returns 1 if one was consumed (delivered or dropped),
  * 0 if none is waiting, -EIO if the fd is finished (EOF or a hard error).
  */
 static int tap_rx_one(struct eth_tap *t, struct netif *nif)
 {
-	size_t room = tap_rx_refill(t, &nif->st->pool, TAP_RX_CAP);
-	int niov = tap_rx_iov(t, 0, room);
-	ssize_t n = readv(t->fd, t->rx_iov, niov);
+	size_t vh = t->offload ? ETH_VNET_HDR_LEN : 0;
+	size_t room = tap_rx_refill(t, &nif->st->pool, t->rx_cap);
+	int niov = 0;
+	ssize_t n;
+	size_t len;
 	struct pbuf *p;
 
+	if (vh != 0) {
+		t->rx_iov[0].iov_base = t->rx_vhdr;
+		t->rx_iov[0].iov_len = vh;
+		niov = 1;
+	}
+	niov = tap_rx_iov(t, niov, room);
+	n = readv(t->fd, t->rx_iov, niov);
 	if (n < 0) {
 		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -EIO;
 	}
 	if (n == 0) {
 		return -EIO; /* socket peer closed (a TAP never reads 0) */
 	}
-	if ((size_t)n > room) {
-		if (room < TAP_RX_CAP && (size_t)n <= TAP_RX_CAP) {
+	len = (size_t)n - ((size_t)n < vh ? (size_t)n : vh);
+	if (len > room) {
+		if (room < t->rx_cap && len <= t->rx_cap) {
 			t->host.st.rx_nomem_drops++;
 		} else {
 			t->host.st.rx_errors++;
 		}
 		return 1;
 	}
-	if (n < ETH_HLEN) {
+	if ((size_t)n < vh || len < ETH_HLEN) {
 		t->host.st.rx_errors++;
 		return 1;
 	}
-	p = tap_rx_take(t, (size_t)n);
+	p = tap_rx_take(t, len);
+	if (vh != 0 && !tap_rx_vnet(t, p)) {
+		t->host.st.rx_errors++;
+		pbuf_free(p);
+		return 1;
+	}
 	t->host.st.rx_frames++;
-	t->host.st.rx_bytes += (uint32_t)n;
+	t->host.st.rx_bytes += (uint32_t)len;
 	(void)eth_rx_hand_off(&t->host.hook, nif, p, t->host.deliver);
 	return 1;
 }
@@ -442,6 +544,28 @@ static int tap_poll(struct netif *nif, int budget)
 
 /* ---- transmit (network task) ------------------------------------------------ */
 
+/* Offloads: the virtio-net header for p into tx_vhdr. */
+static int tap_tx_vnet(struct eth_tap *t, const struct pbuf *p)
+{
+	struct eth_vnet_hdr h;
+	uint8_t head[ETH_VNET_PEEK];
+	uint16_t k = 0;
+	int rc;
+
+	if (p->flags & PBUF_F_CSUM_PARTIAL) {
+		k = pbuf_copy_out(p, 0, head, sizeof(head));
+	}
+	rc = eth_vnet_tx_hdr(head, k, p->tot_len, p->flags, p->gso_size, &h);
+	eth_vnet_hdr_encode(&h, t->tx_vhdr);
+	return rc;
+}
+
+/* Largest frame output() takes: TSO segments may be longer than the MTU. */
+static size_t tap_tx_max(const struct eth_tap *t, const struct pbuf *p)
+{
+	return t->offload && p->gso_size != 0 ? ETH_TAP_GSO_FRAME_MAX : ETH_FRAME_MAX;
+}
+
 static int tap_output(struct netif *nif, struct pbuf *p)
 {
 	struct eth_tap *t = nif->drv;
@@ -449,8 +573,19 @@ static int tap_output(struct netif *nif, struct pbuf *p)
 	int niov = 0, rc = 0;
 	ssize_t n;
 
-	if (len > ETH_FRAME_MAX || len < ETH_HLEN) {
+	if (len > tap_tx_max(t, p) || len < ETH_HLEN) {
 		rc = -EMSGSIZE;
+		goto out;
+	}
+	if (t->offload) {
+		rc = tap_tx_vnet(t, p);
+		t->tx_iov[0].iov_base = t->tx_vhdr;
+		t->tx_iov[0].iov_len = ETH_VNET_HDR_LEN;
+		niov = 1;
+	} else if ((p->flags & PBUF_F_CSUM_PARTIAL) || p->gso_size != 0) {
+		rc = -EINVAL; /* offloads the netif never offered */
+	}
+	if (rc < 0) {
 		goto out;
 	}
 	for (const struct pbuf *q = p; q != NULL && left > 0; q = q->next) {
@@ -468,7 +603,7 @@ static int tap_output(struct netif *nif, struct pbuf *p)
 	n = writev(t->fd, t->tx_iov, niov);
 	if (n < 0) {
 		rc = (errno == EAGAIN || errno == ENOBUFS) ? -EBUSY : -EIO;
-	} else if ((size_t)n != len) {
+	} else if ((size_t)n != len + (t->offload ? ETH_VNET_HDR_LEN : 0u)) {
 		rc = -EIO;
 	}
 out:

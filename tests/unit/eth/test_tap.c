@@ -10,7 +10,10 @@
  * deliver callback in place of net_input().
  */
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
+
+#include <kestrel/lib/inet_csum.h>
 
 #include <kestrel/drivers/eth_fault.h>
 #include <kestrel/drivers/host/eth_tap.h>
@@ -41,10 +44,10 @@ void net_task_poll(struct netif *n)
 	}
 }
 
-/* Waits for a poll request and runs poll turns until one returns < budget. */
-static int tt_poll(int budget)
+/* Waits for a poll request and runs poll turns of n until one returns < budget. */
+static int tt_poll_nif(struct netif *n, int budget)
 {
-	int n, total = 0;
+	int got, total = 0;
 	unsigned key;
 
 	if (os_sem_take(&poll_req, OS_WAIT_FOREVER) != 0) {
@@ -52,12 +55,17 @@ static int tt_poll(int budget)
 	}
 	do {
 		key = os_irq_lock();
-		nif.flags &= (uint8_t)~NETIF_F_POLLING;
+		n->flags &= (uint8_t)~NETIF_F_POLLING;
 		os_irq_unlock(key);
-		n = nif.ops->poll(&nif, budget);
-		total += n;
-	} while (n == budget);
+		got = n->ops->poll(n, budget);
+		total += got;
+	} while (got == budget);
 	return total;
+}
+
+static int tt_poll(int budget)
+{
+	return tt_poll_nif(&nif, budget);
 }
 
 static unsigned tt_stack_used(void)
@@ -420,9 +428,271 @@ static void test_rx_eof_stops_reader(void)
 	KT_EQ(tt_stack_used(), 0);
 }
 
+/* ---- offloads (virtio-net header) ---------------------------------------- */
+
+#define TT_BIG 60000 /* a merged TCP segment, 39 pool blocks */
+
+static struct eth_tap otap;
+static struct netif onif;
+static int opeer = -1;
+static uint8_t big_frame[ETH_TAP_GSO_FRAME_MAX + 1 + ETH_VNET_HDR_LEN];
+static uint8_t big_got[ETH_TAP_GSO_FRAME_MAX];
+static uint16_t big_len, big_flags;
+static unsigned big_blocks, big_n;
+
+/* deliver of the offload TAP: records frames of any size. */
+static int tt_deliver_big(struct netif *n, struct pbuf *p)
+{
+	(void)n;
+	big_len = pbuf_copy_out(p, 0, big_got, p->tot_len);
+	big_flags = p->flags;
+	big_blocks = pbuf_clen(p);
+	big_n++;
+	pbuf_free(p);
+	return 0;
+}
+
+static int tt_open_offload(void)
+{
+	int sv[2];
+
+	big_n = 0;
+	while (os_sem_take(&poll_req, OS_NO_WAIT) == 0) {
+	}
+	if (opeer >= 0) {
+		return 0;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) < 0) {
+		return -EIO;
+	}
+	opeer = sv[1];
+	memset(&onif, 0, sizeof(onif));
+	onif.ops = &eth_tap_ops;
+	onif.drv = &otap;
+	onif.st = &tt_stack;
+	if (eth_tap_open_fd_flags(&otap, sv[0], ETH_TAP_F_OFFLOAD) < 0) {
+		return -EIO;
+	}
+	otap.host.deliver = tt_deliver_big;
+	return eth_tap_ops.init(&onif);
+}
+
+/* Ethernet + IPv4 + TCP (20-byte headers) frame of len bytes into f. */
+static void tt_tcp_frame(uint8_t *f, size_t len)
+{
+	et_fill(f, len, 0x11);
+	f[12] = 0x08;
+	f[13] = 0x00;
+	f[14] = 0x45;
+	f[16] = (uint8_t)((len - 14) >> 8);
+	f[17] = (uint8_t)(len - 14);
+	f[20] = 0x40; /* DF */
+	f[21] = 0;
+	f[23] = 6;
+	f[46] = 0x50;
+}
+
+/* Sends [virtio-net header h][frame f, len bytes] as one record. */
+static ssize_t tt_send_vnet(const struct eth_vnet_hdr *h, const uint8_t *f, size_t len)
+{
+	uint8_t vh[ETH_VNET_HDR_LEN];
+	struct iovec iov[2] = {{vh, sizeof(vh)}, {(void *)f, len}};
+
+	eth_vnet_hdr_encode(h, vh);
+	return writev(opeer, iov, 2);
+}
+
+static void test_offload_caps(void)
+{
+	KT_EQ(tt_open_offload(), 0);
+	KT_EQ(eth_tap_offload(&otap), 1);
+	KT_EQ(eth_tap_offload(&tap), 0);
+	KT_EQ(onif.caps, NETIF_CAP_TX_CSUM | NETIF_CAP_TSO | NETIF_CAP_RX_LRO);
+	KT_EQ(onif.gso_max, 65535 - 14);
+	KT_EQ(nif.caps, 0);
+}
+
+/* NEEDS_CSUM from the kernel: the stack is told to trust the checksum. */
+static void test_offload_rx_csum_ok(void)
+{
+	struct eth_vnet_hdr csum = {ETH_VNET_F_NEEDS_CSUM, 0, 54, 0, 34, 16};
+	struct eth_vnet_hdr none = {0, 0, 0, 0, 0, 0};
+
+	KT_EQ(tt_open_offload(), 0);
+	tt_tcp_frame(big_frame, 200);
+	KT_EQ(tt_send_vnet(&csum, big_frame, 200), 210);
+	KT_EQ(tt_poll_nif(&onif, CONFIG_NET_TASK_POLL_BUDGET), 1);
+	KT_EQ(big_n, 1);
+	KT_EQ(big_len, 200);
+	KT_MEMEQ(big_got, big_frame, 200); /* the header is gone, the frame intact */
+	KT_EQ(big_flags & PBUF_F_CSUM_OK, PBUF_F_CSUM_OK);
+	KT_EQ(tt_send_vnet(&none, big_frame, 200), 210);
+	KT_EQ(tt_poll_nif(&onif, CONFIG_NET_TASK_POLL_BUDGET), 1);
+	KT_EQ(big_n, 2);
+	KT_EQ(big_flags & PBUF_F_CSUM_OK, 0);
+	KT_EQ(tt_stack_used(), 0);
+}
+
+/* A GSO frame of 60000 bytes arrives whole, as one chain of pool blocks. */
+static void test_offload_rx_lro(void)
+{
+	struct eth_vnet_hdr gso = {ETH_VNET_F_NEEDS_CSUM, ETH_VNET_GSO_TCPV4, 54, 1448, 34, 16};
+
+	KT_EQ(tt_open_offload(), 0);
+	tt_tcp_frame(big_frame, TT_BIG);
+	KT_EQ(tt_send_vnet(&gso, big_frame, TT_BIG), TT_BIG + 10);
+	KT_EQ(tt_poll_nif(&onif, CONFIG_NET_TASK_POLL_BUDGET), 1);
+	KT_EQ(big_n, 1);
+	KT_EQ(big_len, TT_BIG);
+	KT_EQ(big_blocks, (TT_BIG + PBUF_BLOCK_SIZE - 1) / PBUF_BLOCK_SIZE);
+	KT_MEMEQ(big_got, big_frame, TT_BIG);
+	KT_EQ(big_flags & PBUF_F_CSUM_OK, PBUF_F_CSUM_OK);
+	KT_EQ(tt_stack_used(), 0);
+}
+
+/* The largest frame a pbuf holds passes; one byte more is an error. */
+static void test_offload_rx_limits(void)
+{
+	struct eth_vnet_hdr none = {0, 0, 0, 0, 0, 0};
+	struct eth_host_stats before, after;
+
+	KT_EQ(tt_open_offload(), 0);
+	eth_tap_get_stats(&otap, &before);
+	tt_tcp_frame(big_frame, sizeof(big_frame));
+	KT_EQ(tt_send_vnet(&none, big_frame, ETH_TAP_GSO_FRAME_MAX + 1),
+	      ETH_TAP_GSO_FRAME_MAX + 11);
+	KT_EQ(tt_send_vnet(&none, big_frame, ETH_TAP_GSO_FRAME_MAX), ETH_TAP_GSO_FRAME_MAX + 10);
+	KT_EQ(write(opeer, big_frame, 4), 4); /* shorter than the header */
+	do {
+		KT_ASSERT(tt_poll_nif(&onif, CONFIG_NET_TASK_POLL_BUDGET) >= 0);
+		eth_tap_get_stats(&otap, &after);
+	} while (after.rx_errors - before.rx_errors < 2);
+	KT_EQ(after.rx_errors - before.rx_errors, 2);
+	KT_EQ(big_n, 1);
+	KT_EQ(big_len, ETH_TAP_GSO_FRAME_MAX);
+	KT_EQ(tt_stack_used(), 0);
+}
+
+/* Headers the device cannot use are dropped and counted. */
+static void test_offload_rx_bad_header(void)
+{
+	struct eth_vnet_hdr udp_gso = {ETH_VNET_F_NEEDS_CSUM, ETH_VNET_GSO_UDP, 42, 1400, 34, 6};
+	struct eth_vnet_hdr beyond = {ETH_VNET_F_NEEDS_CSUM, 0, 0, 0, 190, 16};
+	struct eth_vnet_hdr none = {0, 0, 0, 0, 0, 0};
+	struct eth_host_stats before, after;
+
+	KT_EQ(tt_open_offload(), 0);
+	eth_tap_get_stats(&otap, &before);
+	tt_tcp_frame(big_frame, 200);
+	KT_EQ(tt_send_vnet(&udp_gso, big_frame, 200), 210);
+	KT_EQ(tt_send_vnet(&beyond, big_frame, 200), 210);
+	KT_EQ(tt_send_vnet(&none, big_frame, 200), 210);
+	while (big_n < 1) {
+		KT_ASSERT(tt_poll_nif(&onif, CONFIG_NET_TASK_POLL_BUDGET) >= 0);
+	}
+	eth_tap_get_stats(&otap, &after);
+	KT_EQ(after.rx_errors - before.rx_errors, 2);
+	KT_EQ(after.rx_frames - before.rx_frames, 1);
+	KT_EQ(tt_stack_used(), 0);
+}
+
+/* NEEDS_CSUM on something other than TCP/UDP is completed in software. */
+static void test_offload_rx_fill(void)
+{
+	struct eth_vnet_hdr icmp = {ETH_VNET_F_NEEDS_CSUM, 0, 0, 0, 34, 2};
+
+	KT_EQ(tt_open_offload(), 0);
+	tt_tcp_frame(big_frame, 98);
+	big_frame[23] = 1; /* ICMP */
+	big_frame[36] = 0; /* checksum field: partial sum 0 */
+	big_frame[37] = 0;
+	KT_EQ(tt_send_vnet(&icmp, big_frame, 98), 108);
+	KT_EQ(tt_poll_nif(&onif, CONFIG_NET_TASK_POLL_BUDGET), 1);
+	KT_EQ(big_n, 1);
+	KT_EQ(inet_csum(big_got + 34, 98 - 34), 0); /* verifies now */
+	KT_EQ(big_flags & PBUF_F_CSUM_OK, 0);
+}
+
+/* TX: the header follows the pbuf's marks; TSO frames may exceed ETH_FRAME_MAX. */
+static void test_offload_tx(void)
+{
+	static uint8_t got_buf[4096];
+	struct eth_vnet_hdr h;
+	struct eth_host_stats before, after;
+	struct pbuf *p;
+
+	KT_EQ(tt_open_offload(), 0);
+	eth_tap_get_stats(&otap, &before);
+	tt_tcp_frame(big_frame, 3000);
+	p = pbuf_from(&tt_stack.pool, PBUF_RAW, big_frame, 3000);
+	KT_ASSERT(p != NULL);
+	p->flags |= PBUF_F_CSUM_PARTIAL;
+	p->gso_size = 1448;
+	KT_EQ(eth_tap_ops.output(&onif, p), 0);
+	KT_EQ(read(opeer, got_buf, sizeof(got_buf)), 3010);
+	eth_vnet_hdr_decode(got_buf, &h);
+	KT_EQ(h.flags, ETH_VNET_F_NEEDS_CSUM);
+	KT_EQ(h.gso_type, ETH_VNET_GSO_TCPV4);
+	KT_EQ(h.gso_size, 1448);
+	KT_EQ(h.hdr_len, 54);
+	KT_EQ(h.csum_start, 34);
+	KT_EQ(h.csum_offset, 16);
+	KT_MEMEQ(got_buf + 10, big_frame, 3000);
+	/* checksum only */
+	p->gso_size = 0;
+	pbuf_trim(p, 1000);
+	KT_EQ(eth_tap_ops.output(&onif, p), 0);
+	KT_EQ(read(opeer, got_buf, sizeof(got_buf)), 1010);
+	eth_vnet_hdr_decode(got_buf, &h);
+	KT_EQ(h.flags, ETH_VNET_F_NEEDS_CSUM);
+	KT_EQ(h.gso_type, ETH_VNET_GSO_NONE);
+	/* unmarked: an all-zero header */
+	p->flags = 0;
+	KT_EQ(eth_tap_ops.output(&onif, p), 0);
+	KT_EQ(read(opeer, got_buf, sizeof(got_buf)), 1010);
+	KT_MEMEQ(got_buf, (const uint8_t[10]){0}, 10);
+	pbuf_free(p);
+	eth_tap_get_stats(&otap, &after);
+	KT_EQ(after.tx_frames - before.tx_frames, 3);
+	KT_EQ(after.tx_bytes - before.tx_bytes, 3000 + 1000 + 1000);
+	KT_EQ(tt_stack_used(), 0);
+}
+
+static void test_offload_tx_refused(void)
+{
+	struct eth_host_stats before, after;
+	struct pbuf *p;
+
+	KT_EQ(tt_open_offload(), 0);
+	KT_EQ(tt_open(), 0);
+	eth_tap_get_stats(&otap, &before);
+	tt_tcp_frame(big_frame, 3000);
+	p = pbuf_from(&tt_stack.pool, PBUF_RAW, big_frame, 3000);
+	KT_ASSERT(p != NULL);
+	/* longer than a frame without TSO */
+	p->flags |= PBUF_F_CSUM_PARTIAL;
+	KT_EQ(eth_tap_ops.output(&onif, p), -EMSGSIZE);
+	/* TSO of UDP was never offered */
+	big_frame[23] = 17;
+	KT_EQ(pbuf_copy_in(p, 23, &big_frame[23], 1), 0);
+	p->gso_size = 1400;
+	KT_EQ(eth_tap_ops.output(&onif, p), -EINVAL);
+	/* a TAP without offloads refuses marked frames */
+	pbuf_trim(p, 1000);
+	p->gso_size = 0;
+	KT_EQ(eth_tap_ops.output(&nif, p), -EINVAL);
+	pbuf_free(p);
+	eth_tap_get_stats(&otap, &after);
+	KT_EQ(after.tx_errors - before.tx_errors, 2);
+	KT_EQ(after.tx_frames - before.tx_frames, 0);
+	KT_EQ(tt_stack_used(), 0);
+}
+
 static void test_close_stops_reader(void)
 {
 	KT_EQ(tt_open(), 0);
+	eth_tap_close(&otap);
+	close(opeer);
 	eth_tap_close(&tap);
 	KT_EQ(tap.fd, -1);
 	KT_EQ(tap.running, 0);
@@ -443,6 +713,14 @@ static const struct kt_case cases[] = {
 	KT_CASE(test_tx_writes_chain_as_one_frame),
 	KT_CASE(test_tx_busy),
 	KT_CASE(test_rx_eof_stops_reader),
+	KT_CASE(test_offload_caps),
+	KT_CASE(test_offload_rx_csum_ok),
+	KT_CASE(test_offload_rx_lro),
+	KT_CASE(test_offload_rx_limits),
+	KT_CASE(test_offload_rx_bad_header),
+	KT_CASE(test_offload_rx_fill),
+	KT_CASE(test_offload_tx),
+	KT_CASE(test_offload_tx_refused),
 	KT_CASE(test_close_stops_reader),
 };
 

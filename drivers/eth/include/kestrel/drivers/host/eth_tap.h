@@ -21,6 +21,16 @@
  * the frames straight into pbufs from the stack's pool and hands them,
  * through the receive hook, to net_input(). The reader sleeps until the
  * poll op has drained the fd.
+ *
+ * Offloads (eth_tap_open_flags(..., ETH_TAP_F_OFFLOAD)): the TAP is opened
+ * with IFF_VNET_HDR and TUNSETOFFLOAD(TUN_F_CSUM | TUN_F_TSO4), the way
+ * QEMU's tap backend serves virtio-net. Every frame then carries a
+ * virtio-net header (kestrel/drivers/eth_vnet.h) and the netif offers
+ * NETIF_CAP_TX_CSUM | NETIF_CAP_TSO | NETIF_CAP_RX_LRO: the kernel takes
+ * TCP segments of up to 64 KiB with partial checksums and cuts them
+ * itself, and hands the device merged TCP segments of up to 64 KiB whose
+ * checksums it vouches for (PBUF_F_CSUM_OK). Never combine offloads with
+ * the fault layer: the kernel would checksum a corrupted frame as good.
  */
 #ifndef KESTREL_DRIVERS_ETH_TAP_H
 #define KESTREL_DRIVERS_ETH_TAP_H
@@ -29,9 +39,16 @@
 #include <stdbool.h>
 #include <sys/uio.h>
 
+#include <kestrel/drivers/eth_vnet.h>
 #include <kestrel/drivers/host/eth_host.h>
 
 #define ETH_TAP_IFNAME_MAX 16 /* IFNAMSIZ, including the NUL */
+
+/* Flags of eth_tap_open_flags() / eth_tap_open_fd_flags(). */
+#define ETH_TAP_F_OFFLOAD 0x01u /* virtio-net header: checksum offload, TSO, merged RX */
+
+/* Largest frame received or sent with offloads (a pbuf holds at most 65535 bytes). */
+#define ETH_TAP_GSO_FRAME_MAX 65535u
 
 /* iovecs to read or write the longest chain (header + every pool block + spill). */
 #define ETH_TAP_IOV_MAX (CONFIG_NET_PBUF_COUNT + 2)
@@ -45,6 +62,8 @@ struct eth_tap {
 	pthread_t reader;
 	bool running;
 	char ifname[ETH_TAP_IFNAME_MAX];
+	bool offload;	 /* frames carry a virtio-net header; caps offered */
+	uint32_t rx_cap; /* largest frame accepted (ETH_FRAME_MAX or ETH_TAP_GSO_FRAME_MAX) */
 	/*
 	 * Reader hand-off: the reader clears `armed` and raises the IRQ when
 	 * the fd is readable, then sleeps until the poll op sets it again
@@ -58,6 +77,8 @@ struct eth_tap {
 	/* Network task only (poll and output ops). */
 	struct pbuf *rx_spare; /* free blocks taken from the pool, linked by next */
 	unsigned rx_nspare;
+	uint8_t rx_vhdr[ETH_VNET_HDR_LEN];
+	uint8_t tx_vhdr[ETH_VNET_HDR_LEN];
 	uint8_t rx_spill[ETH_TAP_RX_SPILL];
 	struct iovec rx_iov[ETH_TAP_IOV_MAX];
 	struct iovec tx_iov[ETH_TAP_IOV_MAX];
@@ -77,6 +98,13 @@ extern const struct eth_driver_ops eth_tap_ops;
 int eth_tap_open(struct eth_tap *t, const char *ifname);
 
 /*
+ * eth_tap_open() with flags: ETH_TAP_F_OFFLOAD turns the offloads on (see
+ * above). Same errors; a kernel that refuses TUNSETOFFLOAD leaves the
+ * TAP without offloads (eth_tap_offload() says which).
+ */
+int eth_tap_open_flags(struct eth_tap *t, const char *ifname, unsigned flags);
+
+/*
  * Same, adopting fd instead of opening a TAP (fd must deliver one frame per
  * read and take one per write: a TAP, or a SOCK_SEQPACKET/SOCK_DGRAM
  * socket; tests use a socketpair). The driver owns fd from now on.
@@ -84,6 +112,17 @@ int eth_tap_open(struct eth_tap *t, const char *ifname);
  * @retval -ENOSPC no free IRQ line
  */
 int eth_tap_open_fd(struct eth_tap *t, int fd);
+
+/*
+ * eth_tap_open_fd() with flags: with ETH_TAP_F_OFFLOAD every frame read
+ * from and written to fd starts with a virtio-net header (a TAP the caller
+ * set up with IFF_VNET_HDR, TUNSETVNETHDRSZ 10 and TUNSETOFFLOAD, or a
+ * test's socketpair).
+ */
+int eth_tap_open_fd_flags(struct eth_tap *t, int fd, unsigned flags);
+
+/* True if the TAP runs with offloads (virtio-net headers). */
+bool eth_tap_offload(const struct eth_tap *t);
 
 /*
  * Installs a receive hook (e.g. eth_fault_rx); call before netif_add().
