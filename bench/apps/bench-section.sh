@@ -46,9 +46,12 @@ cleanup() {
 trap cleanup EXIT
 ip netns add "$ns"
 nsx() { ip netns exec "$ns" "$@"; }
+# background jobs: `ip netns exec` execs the program, so $! is its pid (a
+# shell function run with & would be a subshell whose child outlives kill)
+nsbg() { exec ip netns exec "$ns" "$@"; }
 nsx ip link set lo up
 mkfifo "$dir/in"
-nsx "$K" --net tap:ktap0 --ip 10.77.0.2/24 --gw 10.77.0.1 --no-mctp-serial <"$dir/in" >"$dir/log" 2>&1 &
+nsbg "$K" --net tap:ktap0 --ip 10.77.0.2/24 --gw 10.77.0.1 --no-mctp-serial <"$dir/in" >"$dir/log" 2>&1 &
 dev=$!
 exec 3>"$dir/in"
 for _ in $(seq 100); do grep -q "httpd: status page" "$dir/log" && nsx ip link show ktap0 >/dev/null 2>&1 && break; sleep 0.1; done
@@ -63,7 +66,7 @@ mkdir -p "$dir/www/api"
 cp apps/httpd/www/index.html apps/httpd/www/style.css "$dir/www/"
 nsx wget -q -O "$dir/www/api/status.json" "$D/api/status" 2>/dev/null ||
 	nsx busybox wget -q -O "$dir/www/api/status.json" "$D/api/status"
-nsx busybox httpd -f -p 10.77.0.1:8080 -h "$dir/www" &
+nsbg busybox httpd -f -p 10.77.0.1:8080 -h "$dir/www" &
 bb=$!
 sleep 0.3
 
