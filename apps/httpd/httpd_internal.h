@@ -94,6 +94,9 @@ extern const unsigned httpd_www_count;
 /* The file at path ("/" means "/index.html"), or NULL. */
 const struct httpd_file *httpd_fs_find(const char *path);
 
+/* Longest response head (status line and fields). */
+#define HTTP_HEAD_MAX 384
+
 /* What to send for one request: head[0..head_len) then body[0..body_len). */
 struct http_response {
 	uint16_t status;
@@ -101,7 +104,7 @@ struct http_response {
 	uint16_t head_len;
 	const uint8_t *body;
 	size_t body_len;
-	char head[384];
+	char head[HTTP_HEAD_MAX];
 	char text[48]; /* body of an error response */
 };
 

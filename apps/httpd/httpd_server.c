@@ -16,6 +16,15 @@
  * - an idle persistent connection is closed quietly after
  *   CONFIG_HTTPD_IDLE_TIMEOUT_MS (RFC 9112 §9.5).
  *
+ * Every response leaves in one net_send() when it fits in httpd_out: head
+ * and body side by side, so the stack cuts it into full segments and only
+ * the last one is short. (Sending the head on its own costs an extra
+ * segment, and a second request to the network task, per response.)
+ * Dynamic handlers write their body straight into httpd_out behind
+ * HTTP_HEAD_MAX bytes of room, where the head is then put in front of it;
+ * files are copied in. Only a file larger than httpd_out takes a second
+ * send for its tail.
+ *
  * Closing after an error uses a "lingering close" (RFC 9112 §9.6): the
  * response is sent, our side is shut down, and what the client still
  * sends is read and dropped for up to HTTPD_LINGER_MS, so its unread bytes
@@ -40,8 +49,8 @@
 #define HTTPD_SLOTS	   (CONFIG_HTTPD_MAX_CONN + HTTPD_REJECT_SLOTS)
 /* head limit, its leading empty lines and CR slack, and the body */
 #define HTTPD_CONN_BUF (CONFIG_HTTPD_MAX_HEADER_BYTES + CONFIG_HTTPD_MAX_BODY + 8)
-#define HTTPD_TX_BUF   1460
 
+_Static_assert(sizeof(((struct http_response *)0)->head) == HTTP_HEAD_MAX, "head room");
 _Static_assert(HTTPD_SLOTS + 1 <= CONFIG_NET_SOCKETS,
 	       "CONFIG_NET_SOCKETS too small for CONFIG_HTTPD_MAX_CONN");
 
@@ -60,8 +69,9 @@ static struct httpd_conn httpd_conns[HTTPD_SLOTS];
 static struct net_pollfd httpd_pfd[HTTPD_SLOTS + 1];
 static struct http_request httpd_req;
 static struct http_response httpd_resp;
-static char httpd_dyn[CONFIG_HTTPD_DYN_BUF];
-static uint8_t httpd_tx[HTTPD_TX_BUF];
+/* head room, then the dynamic body (see the top) */
+static uint8_t httpd_out[HTTP_HEAD_MAX + CONFIG_HTTPD_DYN_BUF];
+#define HTTPD_DYN (httpd_out + HTTP_HEAD_MAX)
 static struct httpd_stats httpd_st;
 static struct httpd_config httpd_cfg;
 static bool httpd_started;
@@ -73,24 +83,42 @@ void httpd_get_stats(struct httpd_stats *st)
 	*st = httpd_st;
 }
 
-/* Head and body in one segment when they fit (no Nagle wait between them). */
+/* 0 when all len bytes were queued; a send that timed out part-way fails. */
+static int send_all(int fd, const uint8_t *p, size_t len)
+{
+	int rc = net_send(fd, p, len, 0);
+
+	if (rc < 0) {
+		return rc;
+	}
+	return (size_t)rc == len ? 0 : -EAGAIN;
+}
+
+/* The whole response in one send when it fits (see the top). */
 static int send_response(int fd, const struct http_response *r)
 {
+	size_t first = r->body_len;
 	int rc;
 
-	if ((size_t)r->head_len + r->body_len <= sizeof(httpd_tx)) {
-		memcpy(httpd_tx, r->head, r->head_len);
-		if (r->body_len != 0) {
-			memcpy(httpd_tx + r->head_len, r->body, r->body_len);
-		}
-		rc = net_send(fd, httpd_tx, r->head_len + r->body_len, 0);
-		return rc < 0 ? rc : 0;
+	if (r->body == HTTPD_DYN) {
+		/* built in place: the head goes right in front of it */
+		uint8_t *start = HTTPD_DYN - r->head_len;
+
+		memcpy(start, r->head, r->head_len);
+		return send_all(fd, start, r->head_len + r->body_len);
 	}
-	rc = net_send(fd, r->head, r->head_len, 0);
-	if (rc >= 0 && r->body_len != 0) {
-		rc = net_send(fd, r->body, r->body_len, 0);
+	if (first > sizeof(httpd_out) - r->head_len) {
+		first = sizeof(httpd_out) - r->head_len;
 	}
-	return rc < 0 ? rc : 0;
+	memcpy(httpd_out, r->head, r->head_len);
+	if (first != 0) {
+		memcpy(httpd_out + r->head_len, r->body, first);
+	}
+	rc = send_all(fd, httpd_out, r->head_len + first);
+	if (rc == 0 && first < r->body_len) {
+		rc = send_all(fd, r->body + first, r->body_len - first);
+	}
+	return rc;
 }
 
 static void conn_free(struct httpd_conn *c)
@@ -144,7 +172,7 @@ static void conn_process(struct httpd_conn *c)
 		    c->served >= CONFIG_HTTPD_MAX_KEEPALIVE_REQUESTS) {
 			httpd_req.keep_alive = false; /* the last one on this connection */
 		}
-		httpd_respond(&httpd_req, rc, &httpd_resp, httpd_dyn, sizeof(httpd_dyn));
+		httpd_respond(&httpd_req, rc, &httpd_resp, (char *)HTTPD_DYN, CONFIG_HTTPD_DYN_BUF);
 		conn_send(c, &httpd_resp);
 		if (rc < 0 || c->state != CONN_SERVE) {
 			return;
