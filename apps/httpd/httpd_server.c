@@ -245,20 +245,11 @@ static struct httpd_conn *slot_find(bool reject)
 	return NULL;
 }
 
-static void accept_one(int lfd)
+static void accept_one(int fd)
 {
-	static const uint32_t sndtimeo = HTTPD_SEND_TIMEOUT;
-	static const int one = 1;
-	struct httpd_conn *c;
-	int fd = net_accept(lfd, NULL);
+	struct httpd_conn *c = slot_find(false);
 
-	if (fd < 0) {
-		return;
-	}
 	httpd_st.accepted++;
-	net_setsockopt(fd, NET_SOL_SOCKET, NET_SO_SNDTIMEO, &sndtimeo, sizeof(sndtimeo));
-	net_setsockopt(fd, NET_IPPROTO_TCP, NET_TCP_NODELAY, &one, sizeof(one));
-	c = slot_find(false);
 	if (c == NULL) {
 		httpd_st.rejected++;
 		c = slot_find(true);
@@ -279,10 +270,32 @@ static void accept_one(int lfd)
 	}
 }
 
+/*
+ * Takes every connection waiting on the (non-blocking) listener: the
+ * stack resets a connection that finds the accept queue full, and a
+ * browser or benchmark opens several at once.
+ */
+static void accept_all(int lfd)
+{
+	int fd;
+
+	while ((fd = net_accept(lfd, NULL)) >= 0) {
+		accept_one(fd);
+	}
+}
+
+/*
+ * The listener: non-blocking for accept_all() (accepted connections do not
+ * inherit that, as on Linux). TCP_NODELAY and the send timeout do pass to
+ * them; with NODELAY the short last segment of a response leaves at once
+ * instead of waiting for the client's (delayed) ACK of the ones before.
+ * The backlog holds a browser's burst of connections (six).
+ */
 static int listen_socket(void)
 {
 	static const int one = 1;
-	static const int backlogs[] = {4, 2, 1};
+	static const uint32_t sndtimeo = HTTPD_SEND_TIMEOUT;
+	static const int backlogs[] = {HTTPD_SLOTS, 4, 2, 1};
 	struct net_sockaddr_in a = net_sockaddr(httpd_cfg.listen_ip, httpd_cfg.port);
 	int fd = net_socket(NET_AF_INET, NET_SOCK_STREAM, 0);
 	int rc;
@@ -291,6 +304,9 @@ static int listen_socket(void)
 		return fd;
 	}
 	net_setsockopt(fd, NET_SOL_SOCKET, NET_SO_REUSEADDR, &one, sizeof(one));
+	net_setsockopt(fd, NET_SOL_SOCKET, NET_SO_NONBLOCK, &one, sizeof(one));
+	net_setsockopt(fd, NET_SOL_SOCKET, NET_SO_SNDTIMEO, &sndtimeo, sizeof(sndtimeo));
+	net_setsockopt(fd, NET_IPPROTO_TCP, NET_TCP_NODELAY, &one, sizeof(one));
 	rc = net_bind(fd, &a);
 	for (size_t i = 0; rc == 0 && i < sizeof(backlogs) / sizeof(backlogs[0]); i++) {
 		rc = net_listen(fd, backlogs[i]);
@@ -326,7 +342,7 @@ static void httpd_loop(int lfd)
 				}
 			}
 			if (httpd_pfd[0].revents & NET_POLLIN) {
-				accept_one(lfd);
+				accept_all(lfd);
 			}
 		}
 		now = os_ticks();

@@ -236,6 +236,40 @@ static void http_503_when_full(void)
 	os_sleep_ms(300);
 }
 
+/*
+ * A browser opens six connections at once. They all finish their
+ * handshakes before the server task runs (it has the lowest priority
+ * here); none may be reset: the first CONFIG_HTTPD_MAX_CONN are served,
+ * the rest answered 503.
+ */
+static void http_burst_not_reset(void)
+{
+	enum { BURST = CONFIG_HTTPD_MAX_CONN + 2 };
+	static const int one = 1, zero = 0;
+	struct net_sockaddr_in a = net_sockaddr(NET_INADDR_LOOPBACK, HTTP_PORT);
+	int fds[BURST], ok = 0, busy = 0;
+
+	for (int i = 0; i < BURST; i++) {
+		fds[i] = net_socket(NET_AF_INET, NET_SOCK_STREAM, 0);
+		KT_ASSERT(fds[i] >= 0);
+		net_setsockopt(fds[i], NET_SOL_SOCKET, NET_SO_NONBLOCK, &one, sizeof(one));
+		KT_EQ(net_connect(fds[i], &a), -EINPROGRESS);
+	}
+	for (int i = 0; i < BURST; i++) {
+		net_setsockopt(fds[i], NET_SOL_SOCKET, NET_SO_NONBLOCK, &zero, sizeof(zero));
+		rx_len = 0;
+		rx[0] = '\0';
+		KT_EQ(sendstr(fds[i], "GET / HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n"), 0);
+		KT_ASSERT(read_until(fds[i], NULL)); /* the whole response, then a FIN, no reset */
+		ok += strncmp(rx, "HTTP/1.1 200 OK\r\n", 17) == 0;
+		busy += strncmp(rx, "HTTP/1.1 503 Service Unavailable\r\n", 34) == 0;
+		net_close(fds[i]);
+	}
+	KT_EQ(ok, CONFIG_HTTPD_MAX_CONN);
+	KT_EQ(busy, BURST - CONFIG_HTTPD_MAX_CONN);
+	os_sleep_ms(300);
+}
+
 /* ---- telnet ---- */
 
 static int telnet_conn(void)
@@ -320,8 +354,9 @@ static void setup(void)
 }
 
 static const struct kt_case cases[] = {
-	KT_CASE(http_get_keepalive), KT_CASE(http_error_statuses), KT_CASE(http_slowloris_408),
-	KT_CASE(http_503_when_full), KT_CASE(telnet_no_password),  KT_CASE(telnet_login),
+	KT_CASE(http_get_keepalive), KT_CASE(http_error_statuses),  KT_CASE(http_slowloris_408),
+	KT_CASE(http_503_when_full), KT_CASE(http_burst_not_reset), KT_CASE(telnet_no_password),
+	KT_CASE(telnet_login),
 };
 
 SOCK_TEST_MAIN("httpd_e2e", cases, setup)
