@@ -14,6 +14,17 @@
  *
  * The snapshot arrays are static (this runs only on the server task) to
  * keep the task's stack small.
+ *
+ * The task table is the expensive part: os_task_list() finds every task's
+ * stack high-water mark by scanning its painted stack with interrupts
+ * masked (on the hosted board that is 128 KiB of headroom per task, about
+ * 0.3 ms per request; on a Cortex-M a few KiB per task). A client polling
+ * the API as fast as it can would keep the whole device masked most of the
+ * time, so the table is taken at most every STATUS_TASKS_MS and requests
+ * in between reuse it. CPU shares only change once per
+ * CONFIG_OS_CPU_WINDOW_TICKS (a second) anyway; time, uptime, pools and
+ * counters are read on every request. Task names are copied: a task that
+ * ended since may have taken the storage of its name with it.
  */
 #include <string.h>
 
@@ -23,8 +34,14 @@
 
 #include "httpd_internal.h"
 
+#define STATUS_TASKS_MS 250 /* oldest task table served (see the top) */
+#define STATUS_NAME_MAX 16  /* task name bytes kept, NUL included */
+
 static httpd_counters_fn status_counters;
 static struct os_task_info status_tasks[CONFIG_HTTPD_STATUS_TASKS];
+static char status_task_names[CONFIG_HTTPD_STATUS_TASKS][STATUS_NAME_MAX];
+static int status_tasks_n = -1; /* tasks in the snapshot; -1: none taken yet */
+static os_tick_t status_tasks_at;
 static struct os_pool_info status_pools[CONFIG_HTTPD_STATUS_POOLS];
 static struct httpd_counter status_net[CONFIG_HTTPD_STATUS_COUNTERS];
 
@@ -57,9 +74,33 @@ static void status_time(struct json_writer *w)
 	json_uint(w, up / 1000000u);
 }
 
+/* The task table, taken again when the snapshot is STATUS_TASKS_MS old. */
+static int status_task_snapshot(void)
+{
+	os_tick_t now = os_ticks();
+	int n;
+
+	if (status_tasks_n >= 0 && now - status_tasks_at < OS_MS(STATUS_TASKS_MS)) {
+		return status_tasks_n;
+	}
+	n = os_task_list(status_tasks, CONFIG_HTTPD_STATUS_TASKS);
+	for (int i = 0; i < n && i < CONFIG_HTTPD_STATUS_TASKS; i++) {
+		char *name = status_task_names[i];
+
+		name[0] = '\0';
+		if (status_tasks[i].name != NULL) {
+			strncat(name, status_tasks[i].name, STATUS_NAME_MAX - 1);
+		}
+		status_tasks[i].name = name;
+	}
+	status_tasks_n = n;
+	status_tasks_at = now;
+	return n;
+}
+
 static void status_task_list(struct json_writer *w)
 {
-	int n = os_task_list(status_tasks, CONFIG_HTTPD_STATUS_TASKS);
+	int n = status_task_snapshot();
 	int shown = n < CONFIG_HTTPD_STATUS_TASKS ? n : CONFIG_HTTPD_STATUS_TASKS;
 
 	json_key(w, "tasks");

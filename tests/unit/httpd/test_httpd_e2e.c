@@ -136,6 +136,71 @@ static void http_get_keepalive(void)
 	net_close(fd);
 }
 
+/* GET /api/status on fd; leaves the NUL-terminated body at *body. */
+static int get_status(int fd, const char **body)
+{
+	size_t off, len;
+	int st;
+
+	rx_len = 0;
+	rx[0] = '\0';
+	if (sendstr(fd, "GET /api/status HTTP/1.1\r\nHost: dev\r\n\r\n") != 0) {
+		return -EIO;
+	}
+	st = read_response(fd, &off, &len);
+	if (st > 0) {
+		rx[off + len] = '\0';
+		*body = rx + off;
+	}
+	return st;
+}
+
+/* A task that lives a second (ends on its own even if a check fails). */
+static void live_a_second(void *arg)
+{
+	(void)arg;
+	os_sleep_ms(1000);
+}
+
+/*
+ * The task table (a stack scan of every task with interrupts masked) is
+ * taken at most every 250 ms however fast /api/status is polled; the
+ * clock fields are fresh on every request.
+ */
+static void http_status_task_table_age(void)
+{
+	const char *body = NULL;
+	char uptime[40] = "";
+	os_tick_t t0;
+	int fd;
+
+	os_sleep_ms(300); /* whatever an earlier case left is stale */
+	fd = http_conn();
+	KT_ASSERT(fd >= 0);
+	KT_ROW("first request takes the table");
+	KT_EQ(get_status(fd, &body), 200);
+	t0 = os_ticks();
+	KT_ASSERT(strstr(body, "{\"name\":\"h3\"") == NULL);
+	KT_ASSERT(strstr(body, "\"uptime_ms\":") != NULL);
+	snprintf(uptime, sizeof(uptime), "%s", strstr(body, "\"uptime_ms\":"));
+	st_spawn(3, live_a_second, NULL);
+	os_sleep_ms(20);
+
+	KT_ROW("a new task is not listed while the table is younger than 250 ms");
+	KT_EQ(get_status(fd, &body), 200);
+	KT_ASSERT(os_ticks() - t0 < OS_MS(250));
+	KT_ASSERT(strstr(body, "{\"name\":\"h3\"") == NULL);
+	KT_ASSERT(strstr(body, "\"uptime_ms\":") != NULL);
+	KT_ASSERT(strncmp(strstr(body, "\"uptime_ms\":"), uptime, strlen(uptime)) != 0);
+
+	KT_ROW("then it is");
+	os_sleep_ms(250);
+	KT_EQ(get_status(fd, &body), 200);
+	KT_ASSERT(strstr(body, "{\"name\":\"h3\",\"prio\":10,") != NULL);
+	KT_EQ(st_join(3, 2000), 0);
+	net_close(fd);
+}
+
 struct err_row {
 	const char *name;
 	const char *req;
@@ -354,9 +419,10 @@ static void setup(void)
 }
 
 static const struct kt_case cases[] = {
-	KT_CASE(http_get_keepalive), KT_CASE(http_error_statuses),  KT_CASE(http_slowloris_408),
-	KT_CASE(http_503_when_full), KT_CASE(http_burst_not_reset), KT_CASE(telnet_no_password),
-	KT_CASE(telnet_login),
+	KT_CASE(http_get_keepalive),  KT_CASE(http_status_task_table_age),
+	KT_CASE(http_error_statuses), KT_CASE(http_slowloris_408),
+	KT_CASE(http_503_when_full),  KT_CASE(http_burst_not_reset),
+	KT_CASE(telnet_no_password),  KT_CASE(telnet_login),
 };
 
 SOCK_TEST_MAIN("httpd_e2e", cases, setup)
