@@ -39,7 +39,7 @@
 #endif
 /* Bigger application writes mean fewer socket round trips per byte. */
 #ifndef CONFIG_INETD_BUF
-#define CONFIG_INETD_BUF 32768
+#define CONFIG_INETD_BUF 61440
 #endif
 /*
  * Windows for a link of several Gbit/s with a sub-millisecond RTT, and
