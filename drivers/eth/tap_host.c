@@ -4,29 +4,39 @@
  * Receive is polled, in the style of Linux NAPI:
  *
  *   reader thread            ISR (simulated CPU)      network task
- *   poll(fd, wake_fd)
- *   fd readable: disarm,
- *   raise the IRQ  -------->  net_task_poll(nif) ---> tap_poll(budget):
- *   sleep until re-armed                                readv() each frame into a
+ *   epoll_wait(fd ONESHOT,
+ *              wake_fd)
+ *   fd readable (and now
+ *   disarmed): raise the
+ *   IRQ  ------------------>  net_task_poll(nif) ---> tap_poll(budget):
+ *   epoll_wait again                                    readv() each frame into a
  *                                                       pbuf chain, rx hook,
  *                                                       net_input();
- *                    <--------------------------------- EAGAIN: re-arm the reader
+ *                                                       EAGAIN: re-arm the fd
+ *                                                       (EPOLL_CTL_MOD)
  *
  * So a frame is copied once (by the kernel, into pool blocks), and a burst
  * of frames costs one IRQ and one network-task message, not one per frame.
- * The reader never touches kernel or stack state: it shares only the
- * armed/stop flags with the poll op, under arm_lock.
+ * EPOLLONESHOT is the interrupt mask: the fd reports readiness once, and
+ * only the poll op's re-arm (a syscall, no thread wake-up) enables it
+ * again, so the reader wakes once per burst. The reader never touches
+ * kernel or stack state; it shares only the epoll set and the `armed`
+ * flag with the poll op.
  *
- * Receive buffers: the poll op keeps a list of free pool blocks (rx_spare)
- * big enough for the largest frame, reads into them, and detaches as many
- * as the frame filled; at the end of a poll the rest go back to the pool.
- * Frames that do not fit are seen as such because the read continues into
- * a spill buffer: oversize frames count as rx_errors, frames that did not
- * fit because the pool was short count as rx_nomem_drops.
+ * Receive buffers: like a NIC's receive ring, the poll op keeps a list of
+ * free pool blocks (rx_spare) big enough for the largest frame (1 block
+ * plain, 43 with offloads), reads into them, detaches as many as the frame
+ * filled and tops the list up before the next read; eth_tap_close() gives
+ * them back. Frames that do not fit are seen as such because the read
+ * continues into a spill buffer: oversize frames count as rx_errors,
+ * frames that did not fit because the pool was short as rx_nomem_drops.
  *
- * A lost poll request (network task queue full) would leave the reader
- * asleep with frames waiting; while disarmed it re-raises the IRQ every
- * TAP_REARM_MS, which is a no-op when a poll request is already queued.
+ * A lost poll request (network task queue full) would leave the fd
+ * disarmed with frames waiting; while `armed` is clear the reader
+ * re-raises the IRQ every TAP_REARM_MS, which is a no-op when a poll
+ * request is already queued. The poll op sets `armed` before it re-arms
+ * the fd, the reader clears it after an event and before raising, so a
+ * lost request always finds `armed` clear.
  *
  * output() runs in the network task and writes the chain with one
  * non-blocking writev() (no linearising copy); a full kernel queue
@@ -46,12 +56,12 @@
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
-#include <poll.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <kestrel/drivers/host/eth_tap.h>
@@ -62,6 +72,8 @@
 #include <kestrel/posix.h>
 
 #define TAP_REARM_MS 20 /* reader's retry period while a poll is outstanding */
+#define TAP_EV_FD    0u /* epoll tags */
+#define TAP_EV_WAKE  1u
 
 static int tap_errno(int e)
 {
@@ -98,77 +110,52 @@ static void tap_link_host_up(const char *ifname)
 
 /* ---- reader thread ------------------------------------------------------- */
 
-static void tap_deadline(struct timespec *ts)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_nsec += TAP_REARM_MS * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
-
-/*
- * The fd is readable: disarm, raise the IRQ and wait until the poll op
- * re-arms (or close stops us). Returns false on stop.
- */
-static bool tap_hand_off(struct eth_tap *t)
-{
-	struct timespec ts;
-	bool go;
-
-	pthread_mutex_lock(&t->arm_lock);
-	t->armed = false;
-	pthread_mutex_unlock(&t->arm_lock);
-	posix_irq_raise((unsigned)t->host.irq);
-	pthread_mutex_lock(&t->arm_lock);
-	tap_deadline(&ts);
-	while (!t->armed && !t->stop) {
-		if (pthread_cond_timedwait(&t->arm_cv, &t->arm_lock, &ts) == ETIMEDOUT) {
-			/* the request may have been lost: ask again (no-op if queued) */
-			posix_irq_raise((unsigned)t->host.irq);
-			tap_deadline(&ts);
-		}
-	}
-	go = !t->stop;
-	pthread_mutex_unlock(&t->arm_lock);
-	return go;
-}
-
 static void *tap_reader(void *arg)
 {
 	struct eth_tap *t = arg;
-	struct pollfd pfd[2];
+	struct epoll_event ev;
 
 	for (;;) {
-		pfd[0].fd = t->fd;
-		pfd[0].events = POLLIN;
-		pfd[1].fd = t->wake_fd;
-		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
+		int timeout = atomic_load(&t->armed) ? -1 : TAP_REARM_MS;
+		int n = epoll_wait(t->ep_fd, &ev, 1, timeout);
+
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n < 0 || (n == 1 && ev.data.u32 == TAP_EV_WAKE)) {
 			break;
 		}
-		if (pfd[1].revents != 0) {
-			break;
-		}
-		if ((pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) && !tap_hand_off(t)) {
-			break;
+		if (n == 1) {
+			/* readable, and disarmed by EPOLLONESHOT until the poll op re-arms */
+			atomic_store(&t->armed, false);
+			posix_irq_raise((unsigned)t->host.irq);
+		} else if (!atomic_load(&t->armed)) {
+			/* still not drained: the request may have been lost, ask again */
+			posix_irq_raise((unsigned)t->host.irq);
 		}
 	}
 	return NULL;
 }
 
-/* Poll op side of the hand-off: the fd is drained (or finished). */
-static void tap_rearm(struct eth_tap *t, bool stop)
+/* Poll op side: the fd is drained; report it again when it is readable. */
+static void tap_rearm(struct eth_tap *t)
 {
-	pthread_mutex_lock(&t->arm_lock);
-	t->armed = true;
-	t->stop = t->stop || stop;
-	pthread_cond_signal(&t->arm_cv);
-	pthread_mutex_unlock(&t->arm_lock);
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN | EPOLLONESHOT;
+	ev.data.u32 = TAP_EV_FD;
+	atomic_store(&t->armed, true);
+	(void)epoll_ctl(t->ep_fd, EPOLL_CTL_MOD, t->fd, &ev);
+}
+
+/* Poll op side: the fd is finished (EOF or error): the reader exits. */
+static void tap_finish(struct eth_tap *t)
+{
+	uint64_t one = 1;
+
+	t->stop = true;
+	(void)write(t->wake_fd, &one, sizeof(one));
 }
 
 /* ---- open / close ---------------------------------------------------------- */
@@ -176,41 +163,72 @@ static void tap_rearm(struct eth_tap *t, bool stop)
 static void tap_isr(void *arg);
 static int tap_deliver(struct netif *nif, struct pbuf *p);
 
+/* The epoll set of the reader: the TAP (one-shot) and the stop eventfd. */
+static int tap_epoll(struct eth_tap *t)
+{
+	struct epoll_event ev;
+
+	t->ep_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (t->ep_fd < 0) {
+		return tap_errno(errno);
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN | EPOLLONESHOT;
+	ev.data.u32 = TAP_EV_FD;
+	if (epoll_ctl(t->ep_fd, EPOLL_CTL_ADD, t->fd, &ev) < 0) {
+		return tap_errno(errno);
+	}
+	ev.events = EPOLLIN;
+	ev.data.u32 = TAP_EV_WAKE;
+	if (epoll_ctl(t->ep_fd, EPOLL_CTL_ADD, t->wake_fd, &ev) < 0) {
+		return tap_errno(errno);
+	}
+	return 0;
+}
+
+static void tap_close_fds(struct eth_tap *t)
+{
+	if (t->ep_fd >= 0) {
+		close(t->ep_fd);
+		t->ep_fd = -1;
+	}
+	if (t->wake_fd >= 0) {
+		close(t->wake_fd);
+		t->wake_fd = -1;
+	}
+}
+
 static int tap_setup(struct eth_tap *t, int fd, bool offload)
 {
-	pthread_condattr_t ca;
 	int rc;
 
 	t->fd = fd;
 	t->offload = offload;
 	t->rx_cap = offload ? ETH_TAP_GSO_FRAME_MAX : ETH_FRAME_MAX;
 	t->running = false;
-	t->armed = true;
+	atomic_init(&t->armed, true);
 	t->stop = false;
 	t->rx_spare = NULL;
 	t->rx_nspare = 0;
+	t->ep_fd = -1;
 	t->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (t->wake_fd < 0) {
 		return tap_errno(errno);
 	}
 	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	rc = eth_host_init(&t->host);
+	rc = tap_epoll(t);
+	if (rc == 0) {
+		rc = eth_host_init(&t->host);
+	}
 	if (rc == 0) {
 		/* polled receive: our own ISR, frames go straight to net_input() */
 		t->host.deliver = tap_deliver;
 		rc = os_irq_connect((unsigned)t->host.irq, tap_isr, t);
 	}
 	if (rc < 0) {
-		close(t->wake_fd);
-		t->wake_fd = -1;
-		return rc;
+		tap_close_fds(t);
 	}
-	pthread_mutex_init(&t->arm_lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&t->arm_cv, &ca);
-	pthread_condattr_destroy(&ca);
-	return 0;
+	return rc;
 }
 
 int eth_tap_open_fd_flags(struct eth_tap *t, int fd, unsigned flags)
@@ -220,6 +238,7 @@ int eth_tap_open_fd_flags(struct eth_tap *t, int fd, unsigned flags)
 	memset(t->ifname, 0, sizeof(t->ifname));
 	t->fd = -1;
 	t->wake_fd = -1;
+	t->ep_fd = -1;
 	if (fd < 0) {
 		return -EBADF;
 	}
@@ -285,6 +304,7 @@ int eth_tap_open_flags(struct eth_tap *t, const char *ifname, unsigned flags)
 
 	t->fd = -1;
 	t->wake_fd = -1;
+	t->ep_fd = -1;
 	if (n == 0 || n >= ETH_TAP_IFNAME_MAX) {
 		return -ENAMETOOLONG;
 	}
@@ -335,6 +355,7 @@ static int tap_init(struct netif *nif)
 	if (pthread_create(&t->reader, NULL, tap_reader, t) != 0) {
 		return -EIO;
 	}
+	(void)pthread_setname_np(t->reader, "tap-rx"); /* for top -H, perf */
 	t->running = true;
 	return 0;
 }
@@ -344,10 +365,6 @@ void eth_tap_close(struct eth_tap *t)
 	uint64_t one = 1;
 
 	if (t->running) {
-		pthread_mutex_lock(&t->arm_lock);
-		t->stop = true;
-		pthread_cond_signal(&t->arm_cv);
-		pthread_mutex_unlock(&t->arm_lock);
 		(void)write(t->wake_fd, &one, sizeof(one));
 		pthread_join(t->reader, NULL);
 		t->running = false;
@@ -360,12 +377,9 @@ void eth_tap_close(struct eth_tap *t)
 		t->fd = -1;
 	}
 	if (t->wake_fd >= 0) {
-		close(t->wake_fd);
-		t->wake_fd = -1;
-		pthread_cond_destroy(&t->arm_cv);
-		pthread_mutex_destroy(&t->arm_lock);
 		eth_host_destroy(&t->host);
 	}
+	tap_close_fds(t);
 }
 
 /* ---- receive (network task) ------------------------------------------------- */
@@ -529,12 +543,12 @@ static int tap_poll(struct netif *nif, int budget)
 	while (n < budget) {
 		int rc = tap_rx_one(t, nif);
 
-		if (rc <= 0) {
-			/* drained or finished: give the blocks back, wake the reader */
-			pbuf_free(t->rx_spare);
-			t->rx_spare = NULL;
-			t->rx_nspare = 0;
-			tap_rearm(t, rc < 0);
+		if (rc == 0) {
+			tap_rearm(t); /* drained: the reader reports the next frame */
+			break;
+		}
+		if (rc < 0) {
+			tap_finish(t);
 			break;
 		}
 		n++;

@@ -19,8 +19,10 @@
  * thread only waits for the fd to become readable and raises the IRQ; the
  * ISR asks the network task to poll (net_task_poll), and the poll op reads
  * the frames straight into pbufs from the stack's pool and hands them,
- * through the receive hook, to net_input(). The reader sleeps until the
- * poll op has drained the fd.
+ * through the receive hook, to net_input(). The fd is not watched again
+ * until the poll op has drained it. The driver keeps enough pool blocks
+ * for one largest frame as its receive ring (1 block, 43 with offloads)
+ * until eth_tap_close().
  *
  * Offloads (eth_tap_open_flags(..., ETH_TAP_F_OFFLOAD)): the TAP is opened
  * with IFF_VNET_HDR and TUNSETOFFLOAD(TUN_F_CSUM | TUN_F_TSO4), the way
@@ -36,6 +38,7 @@
 #define KESTREL_DRIVERS_ETH_TAP_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/uio.h>
 
@@ -65,17 +68,17 @@ struct eth_tap {
 	bool offload;	 /* frames carry a virtio-net header; caps offered */
 	uint32_t rx_cap; /* largest frame accepted (ETH_FRAME_MAX or ETH_TAP_GSO_FRAME_MAX) */
 	/*
-	 * Reader hand-off: the reader clears `armed` and raises the IRQ when
-	 * the fd is readable, then sleeps until the poll op sets it again
-	 * (fd drained) or `stop`. Guarded by arm_lock, which is held only
-	 * around these flags and the condition wait.
+	 * Reader hand-off: the reader waits in epoll_wait() on ep_fd, where
+	 * the fd is registered EPOLLONESHOT (the "interrupt mask") next to
+	 * wake_fd. `armed` is set by the poll op before it re-arms the fd and
+	 * cleared by the reader after an event; while it is clear the reader
+	 * re-raises the IRQ now and then (a lost poll request).
 	 */
-	pthread_mutex_t arm_lock;
-	pthread_cond_t arm_cv;
-	bool armed;
-	bool stop;
+	int ep_fd;
+	atomic_bool armed;
+	bool stop; /* the poll op saw EOF or an error: the reader has been told to exit */
 	/* Network task only (poll and output ops). */
-	struct pbuf *rx_spare; /* free blocks taken from the pool, linked by next */
+	struct pbuf *rx_spare; /* receive ring: free pool blocks, linked by next */
 	unsigned rx_nspare;
 	uint8_t rx_vhdr[ETH_VNET_HDR_LEN];
 	uint8_t tx_vhdr[ETH_VNET_HDR_LEN];
