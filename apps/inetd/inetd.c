@@ -70,10 +70,25 @@ static const char chargen_ring[95 + 71] =
 	" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
 	" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdef";
 
+#define CHARGEN_PERIOD (95u * LINE_LEN) /* the stream repeats after 95 lines */
+
 /* Writes n bytes of the stream starting at stream offset pos. */
 static void chargen_fill(uint8_t *buf, size_t n, uint32_t pos)
 {
 	uint32_t line = pos / LINE_LEN, col = pos % LINE_LEN;
+	size_t done = CHARGEN_PERIOD;
+
+	/* one period line by line; the rest repeats it (copies that double) */
+	if (n > CHARGEN_PERIOD) {
+		chargen_fill(buf, CHARGEN_PERIOD, pos);
+		while (done < n) {
+			size_t k = n - done < done ? n - done : done;
+
+			memcpy(buf + done, buf, k);
+			done += k;
+		}
+		return;
+	}
 
 	while (n > 0) {
 		size_t k = 0;
@@ -218,7 +233,7 @@ static void udp_event(int svc)
 	if (svc == SVC_CHARGEN) {
 		udp_rand = udp_rand * 1103515245u + 12345u;
 		len = (udp_rand >> 16) % (CHARGEN_UDP + 1u);
-		chargen_fill(udp_buf, len, (uint32_t)(udp_rand >> 8) % (95u * LINE_LEN));
+		chargen_fill(udp_buf, len, (uint32_t)(udp_rand >> 8) % CHARGEN_PERIOD);
 	}
 	if (net_sendto(udp_fd[svc], udp_buf, len, 0, &from) >= 0) {
 		stats.udp_tx++;
