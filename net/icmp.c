@@ -95,8 +95,8 @@ static bool is_icmp_error(const struct pbuf *p)
 }
 
 /* An ICMP error of type/code quoting p's IP header and first 8 data bytes (RFC 792). */
-static int icmp_error(struct net_stack *st, const struct pbuf *p, const struct ip_info *ip,
-		      uint8_t type, uint8_t code)
+int icmp_error(struct net_stack *st, const struct pbuf *p, const struct ip_info *ip, uint8_t type,
+	       uint8_t code)
 {
 	uint16_t quote = p->tot_len < ICMP_ERR_DATA ? p->tot_len : ICMP_ERR_DATA;
 	uint16_t len = (uint16_t)(ICMP_HLEN + ip->hlen + quote);
@@ -126,18 +126,6 @@ static int icmp_error(struct net_stack *st, const struct pbuf *p, const struct i
 	put_be16(h + 2, inet_csum(h, len));
 	st->stats.icmp_tx++;
 	return ip_output(st, q, ip->dst, ip->src, IP_PROTO_ICMP, 0, 0);
-}
-
-int icmp_dest_unreach(struct net_stack *st, const struct pbuf *p, const struct ip_info *ip,
-		      uint8_t code)
-{
-	return icmp_error(st, p, ip, ICMP_DEST_UNREACH, code);
-}
-
-int icmp_time_exceeded(struct net_stack *st, const struct pbuf *p, const struct ip_info *ip,
-		       uint8_t code)
-{
-	return icmp_error(st, p, ip, ICMP_TIME_EXCEEDED, code);
 }
 
 void icmp_timer(struct net_stack *st)

@@ -244,7 +244,8 @@ int ip_output_if(struct net_stack *st, struct pbuf *p, uint32_t src, uint32_t ds
 		nexthop = nif->gw;
 	}
 	/* a TSO segment (gso_size) is cut by the link, not fragmented */
-	if (p->tot_len > nif->mtu && p->gso_size == 0 && !(nif->flags & NETIF_F_LOOPBACK)) {
+	if (p->tot_len > nif->mtu && !(CONFIG_TCP_OFFLOAD && p->gso_size != 0) &&
+	    !(nif->flags & NETIF_F_LOOPBACK)) {
 		return ip_frag_output(st, nif, p, nexthop, nif->mtu);
 	}
 	return ip_netif_output(st, nif, p, nexthop);

@@ -262,21 +262,12 @@ drop_frag:
  */
 static void reass_time_exceeded(struct net_stack *st, const struct ip_reass *r)
 {
-	struct ip_info ip;
+	if (r->frags != NULL && r->frags->tag == 0 && r->inif != NULL) {
+		struct ip_info ip = {r->src,  r->dst,	r->ttl,	 r->tos,
+				     r->inif, r->proto, r->hlen, ip_is_bcast(r->inif, r->dst)};
 
-	if (r->frags == NULL || r->frags->tag != 0 || r->inif == NULL) {
-		return;
+		(void)icmp_time_exceeded(st, r->frags, &ip, ICMP_TIMX_REASS);
 	}
-	memset(&ip, 0, sizeof(ip));
-	ip.src = r->src;
-	ip.dst = r->dst;
-	ip.ttl = r->ttl;
-	ip.tos = r->tos;
-	ip.inif = r->inif;
-	ip.proto = r->proto;
-	ip.hlen = r->hlen;
-	ip.bcast = ip_is_bcast(r->inif, r->dst);
-	(void)icmp_time_exceeded(st, r->frags, &ip, ICMP_TIMX_REASS);
 }
 
 void ip_reass_timer(struct net_stack *st)

@@ -103,6 +103,7 @@ static uint32_t tcp_glue_src(void *ctx, uint32_t dst)
 	return src;
 }
 
+#if CONFIG_TCP_OFFLOAD
 /* Checksum offload and TSO of the interface that routes dst (never loopback). */
 static unsigned tcp_glue_offload(void *ctx, uint32_t dst, uint32_t *tso_max)
 {
@@ -126,6 +127,7 @@ static unsigned tcp_glue_offload(void *ctx, uint32_t dst, uint32_t *tso_max)
 	}
 	return o;
 }
+#endif
 
 struct tcp_stack *tcp_net(struct net_stack *st)
 {
@@ -144,7 +146,9 @@ struct tcp_stack *tcp_net(struct net_stack *st)
 	tcp_glue.io.alloc = tcp_glue_alloc;
 	tcp_glue.io.send = tcp_glue_send;
 	tcp_glue.io.src_addr = tcp_glue_src;
+#if CONFIG_TCP_OFFLOAD
 	tcp_glue.io.offload = tcp_glue_offload;
+#endif
 	tcp_stack_init(&tcp_glue.tcp, &tcp_glue.io, &tcp_glue, key, st->now_ms);
 	st->tcp = &tcp_glue;
 	return &tcp_glue.tcp;
@@ -167,8 +171,9 @@ void tcp_input(struct net_stack *st, struct pbuf *p, const struct ip_info *ip)
 		(void)pbuf_copy_out(p, 0, tcp_glue.scratch, len);
 		seg = tcp_glue.scratch;
 	}
-	(void)tcp_input_segment_flags(tcp, ip->src, ip->dst, seg, len, st->now_ms,
-				      (p->flags & PBUF_F_CSUM_OK) ? TCP_IN_CSUM_OK : 0u);
+	(void)tcp_input_segment_flags(
+		tcp, ip->src, ip->dst, seg, len, st->now_ms,
+		(CONFIG_TCP_OFFLOAD && (p->flags & PBUF_F_CSUM_OK)) ? TCP_IN_CSUM_OK : 0u);
 out:
 	pbuf_free(p);
 }

@@ -21,12 +21,6 @@
  */
 #include "tcp_internal.h"
 
-int tcp_input_segment(struct tcp_stack *st, uint32_t src, uint32_t dst, const uint8_t *buf,
-		      size_t len, uint32_t now_ms)
-{
-	return tcp_input_segment_flags(st, src, dst, buf, len, now_ms, 0);
-}
-
 int tcp_input_segment_flags(struct tcp_stack *st, uint32_t src, uint32_t dst, const uint8_t *buf,
 			    size_t len, uint32_t now_ms, unsigned flags)
 {

@@ -160,6 +160,7 @@ uint16_t tcp_checksum(uint32_t src, uint32_t dst, const uint8_t *seg, size_t len
 	return inet_csum_final(&c);
 }
 
+#if CONFIG_TCP_OFFLOAD
 /*
  * The checksum field of a segment whose checksum the link completes
  * (NETIF_CAP_TX_CSUM): the pseudo-header sum, folded and not complemented,
@@ -173,6 +174,7 @@ uint16_t tcp_checksum_partial(uint32_t src, uint32_t dst, size_t len)
 	inet_csum_pseudo(&c, src, dst, IP_PROTO_TCP, (uint16_t)len);
 	return (uint16_t)~inet_csum_final(&c);
 }
+#endif
 
 /*
  * Writes the options in o (MSS, window scale, timestamps) padded with NOPs

@@ -62,11 +62,17 @@ int tcp_emit(struct tcp_stack *st, uint32_t src, uint32_t dst, uint16_t sport, u
 			tcp_copy_out(data_pcb, d, data_seq, data_len);
 		}
 	}
+#if CONFIG_TCP_OFFLOAD
 	tx.gso_size = (data_pcb != NULL && data_len > data_pcb->mss) ? data_pcb->mss : 0;
 	tx.csum_partial =
 		st->io->offload != NULL && (st->io->offload(st->io_ctx, dst, NULL) & TCP_OFL_CSUM);
 	put_be16(p + TCP_OFF_CSUM, tx.csum_partial ? tcp_checksum_partial(src, dst, total)
 						   : tcp_checksum(src, dst, p, total));
+#else
+	tx.gso_size = 0;
+	tx.csum_partial = false;
+	put_be16(p + TCP_OFF_CSUM, tcp_checksum(src, dst, p, total));
+#endif
 	st->stats.seg_out++;
 	return st->io->send(st->io_ctx, handle, total, src, dst, &tx);
 }
@@ -273,10 +279,12 @@ static uint32_t tcp_send_len(const struct tcp_pcb *pcb, uint32_t avail, uint32_t
 	if (len > usable) {
 		len = usable;
 	}
+#if CONFIG_TCP_OFFLOAD
 	if (len > pcb->mss && len < avail) {
 		len -= len %
 		       pcb->mss; /* a TSO burst ends on a full segment unless it is the tail */
 	}
+#endif
 	*fin = fin_pending && len == avail;
 	if (len == 0 || len >= pcb->mss || *fin || (pcb->flags & TCP_F_FORCE)) {
 		return len;
@@ -295,6 +303,9 @@ static uint32_t tcp_send_len(const struct tcp_pcb *pcb, uint32_t avail, uint32_t
 /* Largest data length per segment towards the peer: the MSS, or a TSO burst. */
 static uint32_t tcp_seg_max(const struct tcp_pcb *pcb)
 {
+#if !CONFIG_TCP_OFFLOAD
+	return pcb->mss;
+#else
 	const struct tcp_stack *st = pcb->st;
 	uint32_t tso_max = 0;
 	uint32_t hdr = TCP_HDR_LEN + ((pcb->flags & TCP_F_TS) ? TCP_OPTLEN_TS + 2u : 0u);
@@ -309,6 +320,7 @@ static uint32_t tcp_seg_max(const struct tcp_pcb *pcb)
 		n = CONFIG_TCP_TSO_SEGS;
 	}
 	return n > 1u ? n * pcb->mss : pcb->mss;
+#endif
 }
 
 static void tcp_out_data(struct tcp_pcb *pcb, bool *sent)

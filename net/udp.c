@@ -161,7 +161,7 @@ void udp_input(struct net_stack *st, struct pbuf *p, const struct ip_info *ip)
 		goto drop;
 	}
 	pbuf_trim(p, ulen);
-	if (get_be16(h + 6) != 0 && !(p->flags & PBUF_F_CSUM_OK) &&
+	if (get_be16(h + 6) != 0 && !(CONFIG_TCP_OFFLOAD && (p->flags & PBUF_F_CSUM_OK)) &&
 	    ip_chksum_pseudo(p, ip->src, ip->dst, IP_PROTO_UDP) != 0) {
 		st->stats.udp_csum_err++;
 		goto drop;

@@ -55,5 +55,8 @@
 #ifndef CONFIG_TCP_SEG_MAX
 #define CONFIG_TCP_SEG_MAX 65535
 #endif
+#ifndef CONFIG_TCP_OFFLOAD
+#define CONFIG_TCP_OFFLOAD 1
+#endif
 
 #endif

@@ -33,6 +33,15 @@
 #define CONFIG_NET_TRANSPORT_HLEN 60 /* largest TCP header */
 #endif
 
+/*
+ * Use the checksum offload / TSO / merged-receive features drivers offer
+ * (netif.caps; see kestrel/net/tcp.h). Off by default: a board whose MAC
+ * has none saves the code.
+ */
+#ifndef CONFIG_TCP_OFFLOAD
+#define CONFIG_TCP_OFFLOAD 0
+#endif
+
 /* Network interfaces a stack can hold (including loopback). */
 #ifndef CONFIG_NET_NETIF_MAX
 #define CONFIG_NET_NETIF_MAX 4

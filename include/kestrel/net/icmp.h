@@ -62,15 +62,23 @@ int icmp_ping(struct net_stack *st, uint32_t dst, uint16_t id, uint16_t seq, uin
  * or the rate limit is exhausted. Caller keeps p.
  * @retval -EPERM not allowed (or rate limited)
  */
-int icmp_dest_unreach(struct net_stack *st, const struct pbuf *p, const struct ip_info *ip,
-		      uint8_t code);
+int icmp_error(struct net_stack *st, const struct pbuf *p, const struct ip_info *ip, uint8_t type,
+	       uint8_t code);
+static inline int icmp_dest_unreach(struct net_stack *st, const struct pbuf *p,
+				    const struct ip_info *ip, uint8_t code)
+{
+	return icmp_error(st, p, ip, 3 /* ICMP_DEST_UNREACH */, code);
+}
 
 /*
  * Sends time exceeded `code` (1: fragment reassembly time exceeded) about
  * p, under the same rules and rate limit as icmp_dest_unreach().
  */
 #define ICMP_TIMX_REASS 1
-int icmp_time_exceeded(struct net_stack *st, const struct pbuf *p, const struct ip_info *ip,
-		       uint8_t code);
+static inline int icmp_time_exceeded(struct net_stack *st, const struct pbuf *p,
+				     const struct ip_info *ip, uint8_t code)
+{
+	return icmp_error(st, p, ip, 11 /* ICMP_TIME_EXCEEDED */, code);
+}
 
 #endif /* KESTREL_NET_ICMP_H */

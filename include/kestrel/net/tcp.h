@@ -50,6 +50,13 @@
 #ifndef CONFIG_TCP_MSS
 #define CONFIG_TCP_MSS 1460
 #endif
+/*
+ * Checksum offload and TSO towards links that offer them (tcp_io.offload).
+ * Off by default: a board whose MAC has neither saves the code.
+ */
+#ifndef CONFIG_TCP_OFFLOAD
+#define CONFIG_TCP_OFFLOAD 0
+#endif
 /* Most MSS-sized pieces in one segment handed to a TSO link (1: no TSO). */
 #ifndef CONFIG_TCP_TSO_SEGS
 #define CONFIG_TCP_TSO_SEGS 44
@@ -331,13 +338,15 @@ void tcp_stack_init(struct tcp_stack *st, const struct tcp_io *io, void *io_ctx,
  * @retval 0 processed (or dropped and counted)
  * @retval -EBADMSG checksum or header corrupt
  */
-int tcp_input_segment(struct tcp_stack *st, uint32_t src, uint32_t dst, const uint8_t *seg,
-		      size_t len, uint32_t now_ms);
-
-/* tcp_input_segment() for a segment whose checksum the link verified. */
+/* The same with flags: TCP_IN_CSUM_OK, the link verified the checksum. */
 #define TCP_IN_CSUM_OK 0x1u
 int tcp_input_segment_flags(struct tcp_stack *st, uint32_t src, uint32_t dst, const uint8_t *seg,
 			    size_t len, uint32_t now_ms, unsigned flags);
+static inline int tcp_input_segment(struct tcp_stack *st, uint32_t src, uint32_t dst,
+				    const uint8_t *seg, size_t len, uint32_t now_ms)
+{
+	return tcp_input_segment_flags(st, src, dst, seg, len, now_ms, 0);
+}
 
 /* Runs every timer due at now_ms. */
 void tcp_tick(struct tcp_stack *st, uint32_t now_ms);
