@@ -62,41 +62,6 @@ static const struct hosted_option hosted_opt_telnet_hash_file
 		"prints on the console); without it, set one with 'passwd' first",
 		1, opt_telnet_hash};
 
-#ifdef KESTREL_HAVE_HTTPD
-struct counters_req {
-	struct httpd_counter *out;
-	int max;
-};
-
-static int counters_in_net(struct net_stack *st, void *arg)
-{
-	struct counters_req *r = arg;
-	struct net_stats s;
-	const struct {
-		const char *name;
-		const uint32_t *v;
-	} rows[] = {
-		{"eth_rx", &s.eth_rx},	 {"ip_rx", &s.ip_rx},	    {"ip_tx", &s.ip_tx},
-		{"ip_drop", &s.ip_drop}, {"icmp_rx", &s.icmp_rx},   {"udp_rx", &s.udp_rx},
-		{"udp_tx", &s.udp_tx},	 {"reass_ok", &s.reass_ok},
-	};
-	int n = 0;
-
-	net_get_stats(st, &s);
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]) && n < r->max; i++, n++) {
-		r->out[n].name = rows[i].name;
-		r->out[n].value = *rows[i].v;
-	}
-	return n;
-}
-
-static int net_counters(struct httpd_counter *out, int max)
-{
-	struct counters_req r = {out, max};
-	return net_call(counters_in_net, &r);
-}
-#endif
-
 static void apps_start(void)
 {
 	bool q = hosted_quiet();
@@ -110,7 +75,7 @@ static void apps_start(void)
 	}
 #endif
 #ifdef KESTREL_HAVE_HTTPD
-	httpd_set_net_counters_hook(net_counters);
+	httpd_set_net_counters_hook(httpd_stack_counters);
 	if (httpd_start(NULL) == 0 && !q) {
 		os_printf("httpd: status page on port 80\n");
 	}

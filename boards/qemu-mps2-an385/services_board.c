@@ -20,47 +20,10 @@
 #include <kestrel/apps/iperf.h>
 #include <kestrel/apps/telnetd.h>
 #include <kestrel/apps/timesync.h>
-#include <kestrel/net/nettask.h>
 #include <kestrel/os/console.h>
 
 #include "board.h"
 #include "board_provision.h" /* BOARD_TELNET_HASH, generated from KESTREL_TELNET_HASH */
-
-struct counters_req {
-	struct httpd_counter *out;
-	int max;
-};
-
-/* Runs in the network task: copies the stack's counters for /api/status. */
-static int counters_in_net(struct net_stack *st, void *arg)
-{
-	struct counters_req *r = arg;
-	struct net_stats s;
-	const struct {
-		const char *name;
-		const uint32_t *v;
-	} rows[] = {
-		{"eth_rx", &s.eth_rx},	 {"ip_rx", &s.ip_rx},	    {"ip_tx", &s.ip_tx},
-		{"ip_drop", &s.ip_drop}, {"icmp_rx", &s.icmp_rx},   {"udp_rx", &s.udp_rx},
-		{"udp_tx", &s.udp_tx},	 {"reass_ok", &s.reass_ok},
-	};
-	int n = 0;
-
-	net_get_stats(st, &s);
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]) && n < r->max; i++, n++) {
-		r->out[n].name = rows[i].name;
-		r->out[n].value = *rows[i].v;
-	}
-	return n;
-}
-
-/* httpd's counters hook, called on the server task. */
-static int net_counters(struct httpd_counter *out, int max)
-{
-	struct counters_req r = {out, max};
-
-	return net_call(counters_in_net, &r);
-}
 
 /* Prints what a service's start returned: its line, or why it is not running. */
 static void report(const char *name, int rc, const char *what)
@@ -89,7 +52,7 @@ static void telnet_start(void)
 void board_services_start(void)
 {
 	report("inetd", inetd_start(), "echo, discard, chargen on tcp+udp 7, 9, 19");
-	httpd_set_net_counters_hook(net_counters);
+	httpd_set_net_counters_hook(httpd_stack_counters);
 	report("httpd", httpd_start(NULL), "status page on port 80");
 	telnet_start();
 	report("iperf", iperf_start(0), "iperf3 server on port 5201");

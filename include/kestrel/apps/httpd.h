@@ -10,7 +10,7 @@
  * The server is started once by the board:
  *
  *	static const struct httpd_config cfg = {.port = 80, .prio = 15};
- *	httpd_set_net_counters_hook(board_net_counters);   (optional)
+ *	httpd_set_net_counters_hook(httpd_stack_counters);   (optional)
  *	httpd_start(&cfg);
  */
 #ifndef KESTREL_APPS_HTTPD_H
@@ -169,5 +169,11 @@ struct httpd_counter {
  */
 typedef int (*httpd_counters_fn)(struct httpd_counter *out, int max);
 void httpd_set_net_counters_hook(httpd_counters_fn fn);
+
+/*
+ * A hook for the common case: the network task's stack counters (eth_rx,
+ * ip_rx/tx/drop, icmp_rx, udp_rx/tx, reass_ok), read through net_call().
+ */
+int httpd_stack_counters(struct httpd_counter *out, int max);
 
 #endif /* KESTREL_APPS_HTTPD_H */
