@@ -80,6 +80,15 @@ extern const char *kt_row_name;
 		}                                                                 \
 	} while (0)
 
+/* Text hay contains needle (e.g. a shell command's captured output). */
+#define KT_CONTAINS(hay, needle)                                                           \
+	do {                                                                               \
+		if (strstr((hay), (needle)) == NULL) {                                     \
+			KT_FAILF("output lacks \"%s\"; output was:\n%s", (needle), (hay)); \
+			return;                                                            \
+		}                                                                          \
+	} while (0)
+
 /* Fails the current case without returning (for teardown hooks). */
 #define KT_FAIL(...) KT_FAILF(__VA_ARGS__)
 

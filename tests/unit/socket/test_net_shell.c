@@ -32,13 +32,7 @@ static int run(const char *line)
 	return shell_exec_line(&sh, line);
 }
 
-#define KT_HAS(needle)                                                                   \
-	do {                                                                             \
-		if (strstr(out, (needle)) == NULL) {                                     \
-			KT_FAILF("output lacks \"%s\"; output was:\n%s", (needle), out); \
-			return;                                                          \
-		}                                                                        \
-	} while (0)
+#define KT_HAS(needle) KT_CONTAINS(out, needle)
 
 /* A driver that accepts and drops every frame: nobody answers on eth0. */
 static int drop_output(struct netif *nif, struct pbuf *p)
