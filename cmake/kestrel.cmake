@@ -48,3 +48,15 @@ function(kestrel_library name)
 		target_link_libraries(${name} PUBLIC ${L_LIBS})
 	endif()
 endfunction()
+
+# The TCP core without its IPv4 glue (net/tcp_glue.c): the TCP unit tests and
+# fuzzers compile these straight in, over their own in-memory wire.
+set(KESTREL_TCP_CORE_SOURCES
+	${CMAKE_SOURCE_DIR}/net/tcp.c
+	${CMAKE_SOURCE_DIR}/net/tcp_in.c
+	${CMAKE_SOURCE_DIR}/net/tcp_rcv.c
+	${CMAKE_SOURCE_DIR}/net/tcp_out.c
+	${CMAKE_SOURCE_DIR}/net/tcp_timer.c
+	${CMAKE_SOURCE_DIR}/net/tcp_syn.c
+	${CMAKE_SOURCE_DIR}/net/tcp_opt.c
+	${CMAKE_SOURCE_DIR}/net/tcp_isn.c)
