@@ -56,7 +56,18 @@ import urllib.request
 DEFAULT_ELF = "build/cm-qemu/boards/qemu-mps2-an385/kestrel.elf"
 
 
-class Console:
+class Matcher:
+    """A growing byte buffer (buf) searched by regex after the last match (pos)."""
+
+    def _match(self, rx):
+        text = self.buf[self.pos:].decode("utf-8", "replace")
+        m = rx.search(text)
+        if m:
+            self.pos += len(text[: m.end()].encode("utf-8", "replace"))
+        return m
+
+
+class Console(Matcher):
     """Collects QEMU's stdout on a thread; waits for patterns in it."""
 
     def __init__(self, proc):
@@ -89,10 +100,8 @@ class Console:
         deadline = time.monotonic() + timeout
         with self.cond:
             while True:
-                text = self.buf[self.pos:].decode("utf-8", "replace")
-                m = rx.search(text)
+                m = self._match(rx)
                 if m:
-                    self.pos += len(text[: m.end()].encode("utf-8", "replace"))
                     return m
                 left = deadline - time.monotonic()
                 if left <= 0 or self.eof:
@@ -114,7 +123,7 @@ TELNET_WILL, TELNET_WONT, TELNET_DO, TELNET_DONT = 251, 252, 253, 254
 TELOPT_ECHO, TELOPT_SGA = 1, 3
 
 
-class Telnet:
+class Telnet(Matcher):
     """A small RFC 854 client: agrees to the server's ECHO and SGA, refuses
     every other option, strips IAC sequences, waits for patterns."""
 
@@ -167,10 +176,8 @@ class Telnet:
         rx = re.compile(pattern)
         deadline = time.monotonic() + timeout
         while True:
-            text = self.buf[self.pos:].decode("utf-8", "replace")
-            m = rx.search(text)
+            m = self._match(rx)
             if m:
-                self.pos += len(text[: m.end()].encode("utf-8", "replace"))
                 return m
             left = deadline - time.monotonic()
             if left <= 0 or self.eof:
