@@ -412,9 +412,7 @@ static void tcp_window_update(struct tcp_pcb *pcb)
 	    (pcb->flags & TCP_F_FIN_RCVD)) {
 		return;
 	}
-	if (2u * seen <= CONFIG_TCP_RCV_BUF && space >= 2u * seen &&
-	    space - seen >= (CONFIG_TCP_MSS < CONFIG_TCP_RCV_BUF / 2u ? CONFIG_TCP_MSS
-								      : CONFIG_TCP_RCV_BUF / 2u)) {
+	if (2u * seen <= CONFIG_TCP_RCV_BUF && space >= 2u * seen && space - seen >= TCP_RCV_SWS) {
 		pcb->flags |= TCP_F_ACK_NOW;
 		tcp_out(pcb);
 	}

@@ -127,6 +127,9 @@ void tcp_send_syn(struct tcp_pcb *pcb);
 void tcp_retransmit_first(struct tcp_pcb *pcb);
 void tcp_reply_rst(struct tcp_stack *st, const struct tcp_seg *seg);
 void tcp_challenge_ack(struct tcp_pcb *pcb);
+/* Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): open the window in steps of at least this. */
+#define TCP_RCV_SWS \
+	(CONFIG_TCP_RCV_BUF / 2u < CONFIG_TCP_MSS ? CONFIG_TCP_RCV_BUF / 2u : CONFIG_TCP_MSS)
 uint16_t tcp_adv_window(struct tcp_pcb *pcb);
 int tcp_emit(struct tcp_stack *st, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
 	     uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, const struct tcp_opts *opt,

@@ -88,14 +88,12 @@ uint16_t tcp_adv_window(struct tcp_pcb *pcb)
 {
 	uint32_t space = tcp_rcv_space(pcb);
 	uint32_t win = space >> pcb->rcv_wscale;
-	uint32_t sws =
-		CONFIG_TCP_RCV_BUF / 2u < CONFIG_TCP_MSS ? CONFIG_TCP_RCV_BUF / 2u : CONFIG_TCP_MSS;
 
 	if (win > 65535u) {
 		win = 65535u;
 	}
 	/* receiver SWS avoidance (RFC 9293 §3.8.6.2.2): move the edge in big steps */
-	if (SEQ_GEQ(pcb->rcv_nxt + (win << pcb->rcv_wscale), pcb->rcv_adv + sws)) {
+	if (SEQ_GEQ(pcb->rcv_nxt + (win << pcb->rcv_wscale), pcb->rcv_adv + TCP_RCV_SWS)) {
 		pcb->rcv_adv = pcb->rcv_nxt + (win << pcb->rcv_wscale);
 	} else {
 		/* keep the old edge, rounded up so the peer sees no shrink */

@@ -73,7 +73,7 @@ static const struct pbuf_lock_ops pool_lock_ops = {pool_lock, pool_unlock, NULL}
  * its whole budget has more waiting; its next turn goes to the back of the
  * queue, behind the frames and calls that arrived meanwhile.
  */
-static void net_task_do_poll(struct net_stack *st, struct netif *nif)
+static void net_task_do_poll(struct netif *nif)
 {
 	uint32_t key = os_irq_lock();
 	int n;
@@ -100,7 +100,7 @@ static void handle(struct net_stack *st, const struct net_msg *m)
 		os_sem_give(m->done);
 		break;
 	case NET_MSG_POLL:
-		net_task_do_poll(st, m->nif);
+		net_task_do_poll(m->nif);
 		break;
 	default:
 		break;

@@ -11,6 +11,7 @@
 
 #include <kestrel/net/config.h>
 #include <kestrel/net/ip.h>
+#include <kestrel/wire/icmp.h>
 
 /*
  * Result of one ping: status 0 with rtt_ms, or -EAGAIN when no reply came
@@ -67,18 +68,17 @@ int icmp_error(struct net_stack *st, const struct pbuf *p, const struct ip_info 
 static inline int icmp_dest_unreach(struct net_stack *st, const struct pbuf *p,
 				    const struct ip_info *ip, uint8_t code)
 {
-	return icmp_error(st, p, ip, 3 /* ICMP_DEST_UNREACH */, code);
+	return icmp_error(st, p, ip, ICMP_DEST_UNREACH, code);
 }
 
 /*
  * Sends time exceeded `code` (1: fragment reassembly time exceeded) about
  * p, under the same rules and rate limit as icmp_dest_unreach().
  */
-#define ICMP_TIMX_REASS 1
 static inline int icmp_time_exceeded(struct net_stack *st, const struct pbuf *p,
 				     const struct ip_info *ip, uint8_t code)
 {
-	return icmp_error(st, p, ip, 11 /* ICMP_TIME_EXCEEDED */, code);
+	return icmp_error(st, p, ip, ICMP_TIME_EXCEEDED, code);
 }
 
 #endif /* KESTREL_NET_ICMP_H */

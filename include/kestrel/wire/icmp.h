@@ -21,6 +21,7 @@
 #define ICMP_UNREACH_PROTO    2
 #define ICMP_UNREACH_PORT     3
 #define ICMP_UNREACH_NEEDFRAG 4
+#define ICMP_TIMX_REASS	      1 /* time exceeded: fragment reassembly */
 #define ICMP_ERR_DATA	      8 /* data bytes of the offending datagram quoted */
 
 #endif /* KESTREL_WIRE_ICMP_H */
