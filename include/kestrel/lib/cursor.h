@@ -8,6 +8,11 @@
  * never against a packet total. Writers mirror this with struct wr_cursor.
  *
  * Never cast a packed struct over a received buffer; use these.
+ *
+ * The helpers are C99 inline functions: an optimising build inlines them
+ * where that pays, and every other call goes to the one external definition
+ * in kernel/lib/cursor.c (C11 6.7.4p7) instead of a private copy in each
+ * file that uses them, which is what `static inline` left behind at -Os.
  */
 #ifndef KESTREL_LIB_CURSOR_H
 #define KESTREL_LIB_CURSOR_H
@@ -30,24 +35,24 @@ struct wr_cursor {
 	bool err;
 };
 
-static inline struct rd_cursor rd_init(const void *buf, size_t len)
+inline struct rd_cursor rd_init(const void *buf, size_t len)
 {
 	struct rd_cursor c = {(const uint8_t *)buf, len, false};
 	return c;
 }
 
-static inline bool rd_ok(const struct rd_cursor *c)
+inline bool rd_ok(const struct rd_cursor *c)
 {
 	return !c->err;
 }
 
-static inline size_t rd_left(const struct rd_cursor *c)
+inline size_t rd_left(const struct rd_cursor *c)
 {
 	return c->err ? 0 : c->left;
 }
 
 /* True if n more bytes can be read; otherwise marks the cursor failed. */
-static inline bool rd_has(struct rd_cursor *c, size_t n)
+inline bool rd_has(struct rd_cursor *c, size_t n)
 {
 	if (c->err || c->left < n) {
 		c->err = true;
@@ -57,7 +62,7 @@ static inline bool rd_has(struct rd_cursor *c, size_t n)
 }
 
 /* Returns a pointer to the next n bytes and advances, or NULL. */
-static inline const uint8_t *rd_bytes(struct rd_cursor *c, size_t n)
+inline const uint8_t *rd_bytes(struct rd_cursor *c, size_t n)
 {
 	const uint8_t *p;
 	if (!rd_has(c, n)) {
@@ -69,12 +74,12 @@ static inline const uint8_t *rd_bytes(struct rd_cursor *c, size_t n)
 	return p;
 }
 
-static inline bool rd_skip(struct rd_cursor *c, size_t n)
+inline bool rd_skip(struct rd_cursor *c, size_t n)
 {
 	return rd_bytes(c, n) != NULL;
 }
 
-static inline bool rd_copy(struct rd_cursor *c, void *dst, size_t n)
+inline bool rd_copy(struct rd_cursor *c, void *dst, size_t n)
 {
 	const uint8_t *p = rd_bytes(c, n);
 	if (p == NULL) {
@@ -84,39 +89,39 @@ static inline bool rd_copy(struct rd_cursor *c, void *dst, size_t n)
 	return true;
 }
 
-static inline uint8_t rd_u8(struct rd_cursor *c)
+inline uint8_t rd_u8(struct rd_cursor *c)
 {
 	const uint8_t *p = rd_bytes(c, 1);
 	return p ? p[0] : 0;
 }
 
-static inline uint16_t rd_be16(struct rd_cursor *c)
+inline uint16_t rd_be16(struct rd_cursor *c)
 {
 	const uint8_t *p = rd_bytes(c, 2);
 	return p ? (uint16_t)((p[0] << 8) | p[1]) : 0;
 }
 
-static inline uint16_t rd_le16(struct rd_cursor *c)
+inline uint16_t rd_le16(struct rd_cursor *c)
 {
 	const uint8_t *p = rd_bytes(c, 2);
 	return p ? (uint16_t)((p[1] << 8) | p[0]) : 0;
 }
 
-static inline uint32_t rd_be32(struct rd_cursor *c)
+inline uint32_t rd_be32(struct rd_cursor *c)
 {
 	const uint8_t *p = rd_bytes(c, 4);
 	return p ? ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3]
 		 : 0;
 }
 
-static inline uint32_t rd_le32(struct rd_cursor *c)
+inline uint32_t rd_le32(struct rd_cursor *c)
 {
 	const uint8_t *p = rd_bytes(c, 4);
 	return p ? ((uint32_t)p[3] << 24) | ((uint32_t)p[2] << 16) | ((uint32_t)p[1] << 8) | p[0]
 		 : 0;
 }
 
-static inline uint64_t rd_le64(struct rd_cursor *c)
+inline uint64_t rd_le64(struct rd_cursor *c)
 {
 	uint64_t lo = rd_le32(c);
 	uint64_t hi = rd_le32(c);
@@ -124,7 +129,7 @@ static inline uint64_t rd_le64(struct rd_cursor *c)
 }
 
 /* Splits off the next n bytes as a sub-cursor (for nested TLVs). */
-static inline struct rd_cursor rd_sub(struct rd_cursor *c, size_t n)
+inline struct rd_cursor rd_sub(struct rd_cursor *c, size_t n)
 {
 	struct rd_cursor s = {NULL, 0, true};
 	const uint8_t *p = rd_bytes(c, n);
@@ -136,19 +141,19 @@ static inline struct rd_cursor rd_sub(struct rd_cursor *c, size_t n)
 	return s;
 }
 
-static inline struct wr_cursor wr_init(void *buf, size_t cap)
+inline struct wr_cursor wr_init(void *buf, size_t cap)
 {
 	struct wr_cursor c = {(uint8_t *)buf, cap, 0, false};
 	return c;
 }
 
-static inline bool wr_ok(const struct wr_cursor *c)
+inline bool wr_ok(const struct wr_cursor *c)
 {
 	return !c->err;
 }
 
 /* Reserves n bytes and returns where they go, or NULL (sticky). */
-static inline uint8_t *wr_reserve(struct wr_cursor *c, size_t n)
+inline uint8_t *wr_reserve(struct wr_cursor *c, size_t n)
 {
 	uint8_t *p;
 	if (c->err || c->left < n) {
@@ -162,7 +167,7 @@ static inline uint8_t *wr_reserve(struct wr_cursor *c, size_t n)
 	return p;
 }
 
-static inline void wr_bytes(struct wr_cursor *c, const void *src, size_t n)
+inline void wr_bytes(struct wr_cursor *c, const void *src, size_t n)
 {
 	uint8_t *p = wr_reserve(c, n);
 	if (p != NULL && n != 0) {
@@ -170,7 +175,7 @@ static inline void wr_bytes(struct wr_cursor *c, const void *src, size_t n)
 	}
 }
 
-static inline void wr_zero(struct wr_cursor *c, size_t n)
+inline void wr_zero(struct wr_cursor *c, size_t n)
 {
 	uint8_t *p = wr_reserve(c, n);
 	if (p != NULL && n != 0) {
@@ -178,7 +183,7 @@ static inline void wr_zero(struct wr_cursor *c, size_t n)
 	}
 }
 
-static inline void wr_u8(struct wr_cursor *c, uint8_t v)
+inline void wr_u8(struct wr_cursor *c, uint8_t v)
 {
 	uint8_t *p = wr_reserve(c, 1);
 	if (p) {
@@ -186,7 +191,7 @@ static inline void wr_u8(struct wr_cursor *c, uint8_t v)
 	}
 }
 
-static inline void wr_be16(struct wr_cursor *c, uint16_t v)
+inline void wr_be16(struct wr_cursor *c, uint16_t v)
 {
 	uint8_t *p = wr_reserve(c, 2);
 	if (p) {
@@ -195,7 +200,7 @@ static inline void wr_be16(struct wr_cursor *c, uint16_t v)
 	}
 }
 
-static inline void wr_le16(struct wr_cursor *c, uint16_t v)
+inline void wr_le16(struct wr_cursor *c, uint16_t v)
 {
 	uint8_t *p = wr_reserve(c, 2);
 	if (p) {
@@ -204,7 +209,7 @@ static inline void wr_le16(struct wr_cursor *c, uint16_t v)
 	}
 }
 
-static inline void wr_be32(struct wr_cursor *c, uint32_t v)
+inline void wr_be32(struct wr_cursor *c, uint32_t v)
 {
 	uint8_t *p = wr_reserve(c, 4);
 	if (p) {
@@ -215,7 +220,7 @@ static inline void wr_be32(struct wr_cursor *c, uint32_t v)
 	}
 }
 
-static inline void wr_le32(struct wr_cursor *c, uint32_t v)
+inline void wr_le32(struct wr_cursor *c, uint32_t v)
 {
 	uint8_t *p = wr_reserve(c, 4);
 	if (p) {
@@ -226,30 +231,30 @@ static inline void wr_le32(struct wr_cursor *c, uint32_t v)
 	}
 }
 
-static inline void wr_le64(struct wr_cursor *c, uint64_t v)
+inline void wr_le64(struct wr_cursor *c, uint64_t v)
 {
 	wr_le32(c, (uint32_t)v);
 	wr_le32(c, (uint32_t)(v >> 32));
 }
 
 /* Big-endian helpers on raw memory, for fields patched after writing. */
-static inline uint16_t get_be16(const uint8_t *p)
+inline uint16_t get_be16(const uint8_t *p)
 {
 	return (uint16_t)((p[0] << 8) | p[1]);
 }
 
-static inline uint32_t get_be32(const uint8_t *p)
+inline uint32_t get_be32(const uint8_t *p)
 {
 	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
-static inline void put_be16(uint8_t *p, uint16_t v)
+inline void put_be16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
 }
 
-static inline void put_be32(uint8_t *p, uint32_t v)
+inline void put_be32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)(v >> 24);
 	p[1] = (uint8_t)(v >> 16);
