@@ -21,6 +21,7 @@
  * Retransmission (§4.1): 4 s doubling to 64 s, each +-1 s of random jitter;
  * while RENEWING/REBINDING the wait is capped by the next deadline.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include <kestrel/errno.h>
@@ -37,16 +38,25 @@
 
 /* ---- codec ---- */
 
-static void opt_addr(struct rd_cursor *v, uint8_t len, uint32_t *out, uint16_t *have, uint16_t bit,
-		     bool *bad)
-{
-	if (len < 4 || (len & 3u) != 0) {
-		*bad = true;
-		return;
-	}
-	*out = rd_be32(v);
-	*have |= bit;
-}
+/*
+ * The options that carry one IPv4 address or 32-bit number (RFC 2132 §3.3,
+ * 3.5, 8.3, 9.1, 9.2, 9.7, 9.11, 9.12): where the value goes in struct
+ * dhcp_msg and which DHCP_HAVE_* bit records it. A list keeps the first item.
+ */
+static const struct {
+	uint8_t code;
+	uint8_t off;
+	uint16_t bit;
+} addr_opts[] = {
+	{DHCP_OPT_MASK, offsetof(struct dhcp_msg, mask), DHCP_HAVE_MASK},
+	{DHCP_OPT_ROUTER, offsetof(struct dhcp_msg, router), DHCP_HAVE_ROUTER},
+	{DHCP_OPT_SERVER, offsetof(struct dhcp_msg, server_id), DHCP_HAVE_SERVER},
+	{DHCP_OPT_REQ_IP, offsetof(struct dhcp_msg, req_ip), DHCP_HAVE_REQIP},
+	{DHCP_OPT_LEASE, offsetof(struct dhcp_msg, lease_s), DHCP_HAVE_LEASE},
+	{DHCP_OPT_T1, offsetof(struct dhcp_msg, t1_s), DHCP_HAVE_T1},
+	{DHCP_OPT_T2, offsetof(struct dhcp_msg, t2_s), DHCP_HAVE_T2},
+	{DHCP_OPT_NTP, offsetof(struct dhcp_msg, ntp), DHCP_HAVE_NTP},
+};
 
 static int parse_options(struct rd_cursor *c, struct dhcp_msg *m)
 {
@@ -67,36 +77,20 @@ static int parse_options(struct rd_cursor *c, struct dhcp_msg *m)
 		if (!rd_ok(c)) {
 			return -EBADMSG;
 		}
-		switch (code) {
-		case DHCP_OPT_MSGTYPE:
+		if (code == DHCP_OPT_MSGTYPE) {
 			bad = len != 1;
 			m->type = rd_u8(&v);
-			break;
-		case DHCP_OPT_MASK:
-			opt_addr(&v, len, &m->mask, &m->have, DHCP_HAVE_MASK, &bad);
-			break;
-		case DHCP_OPT_ROUTER:
-			opt_addr(&v, len, &m->router, &m->have, DHCP_HAVE_ROUTER, &bad);
-			break;
-		case DHCP_OPT_SERVER:
-			opt_addr(&v, len, &m->server_id, &m->have, DHCP_HAVE_SERVER, &bad);
-			break;
-		case DHCP_OPT_REQ_IP:
-			opt_addr(&v, len, &m->req_ip, &m->have, DHCP_HAVE_REQIP, &bad);
-			break;
-		case DHCP_OPT_LEASE:
-			opt_addr(&v, len, &m->lease_s, &m->have, DHCP_HAVE_LEASE, &bad);
-			break;
-		case DHCP_OPT_T1:
-			opt_addr(&v, len, &m->t1_s, &m->have, DHCP_HAVE_T1, &bad);
-			break;
-		case DHCP_OPT_T2:
-			opt_addr(&v, len, &m->t2_s, &m->have, DHCP_HAVE_T2, &bad);
-			break;
-		case DHCP_OPT_NTP:
-			opt_addr(&v, len, &m->ntp, &m->have, DHCP_HAVE_NTP, &bad);
-			break;
-		case DHCP_OPT_DNS:
+			continue;
+		}
+		for (unsigned i = 0; i < sizeof(addr_opts) / sizeof(addr_opts[0]); i++) {
+			if (addr_opts[i].code != code) {
+				continue;
+			}
+			bad = len < 4 || (len & 3u) != 0;
+			*(uint32_t *)((uint8_t *)m + addr_opts[i].off) = rd_be32(&v);
+			m->have |= addr_opts[i].bit;
+		}
+		if (code == DHCP_OPT_DNS) {
 			bad = len < 4 || (len & 3u) != 0;
 			for (unsigned i = 0; !bad && i < len / 4u; i++) {
 				uint32_t a = rd_be32(&v);
@@ -105,10 +99,8 @@ static int parse_options(struct rd_cursor *c, struct dhcp_msg *m)
 				}
 			}
 			m->have |= DHCP_HAVE_DNS;
-			break;
-		default:
-			break; /* unknown: skipped */
 		}
+		/* any other option is skipped */
 	}
 	return bad ? -EBADMSG : 0; /* a missing END is tolerated */
 }
