@@ -14,7 +14,11 @@
  *
  * When no PCB or buffer set is free at the third segment, the entry is
  * dropped and the client gets a RST (it would otherwise believe itself
- * connected). A RST whose sequence number is the expected one removes the
+ * connected). When the application's accept queue is full (its accept
+ * callback returns -EAGAIN) the third segment is dropped instead and the
+ * entry kept: the client's retransmission, or ours of the SYN-ACK, completes
+ * the handshake once the application has made room, and the entry's retry
+ * limit ends it otherwise (Linux with tcp_abort_on_overflow = 0). A RST whose sequence number is the expected one removes the
  * entry; others are ignored (RFC 5961 §3).
  */
 #include "tcp_internal.h"
@@ -157,7 +161,7 @@ static struct tcp_pcb *tcp_syn_make_pcb(struct tcp_pcb *lpcb, const struct tcp_s
 	if ((pcb->flags & TCP_F_TS) && (seg->opt.present & TCP_O_TS)) {
 		pcb->ts_recent = seg->opt.tsval;
 	}
-	if (e->retries == 0) {
+	if (e->retries == 0 && !e->held) {
 		tcp_rtt_sample(pcb, st->now - e->born);
 	}
 	tcp_set_state(pcb, TCP_ESTABLISHED);
@@ -186,16 +190,25 @@ static void tcp_syn_ack_in(struct tcp_pcb *lpcb, const struct tcp_seg *seg)
 		return;
 	}
 	pcb = tcp_syn_make_pcb(lpcb, e, seg);
-	e->used = 0;
 	if (pcb == NULL) {
+		e->used = 0;
 		st->stats.no_pcb++;
 		tcp_reply_rst(st, seg);
 		return;
 	}
-	st->stats.accepts++;
 	if (accept != NULL) {
 		rc = accept(lpcb->arg, pcb);
 	}
+	if (rc == -EAGAIN) {
+		/* The application's accept queue is full: drop this ACK and keep
+		 * the entry, as Linux does (tcp_abort_on_overflow = 0). */
+		tcp_pcb_release(pcb);
+		e->held = 1;
+		st->stats.accept_full++;
+		return;
+	}
+	e->used = 0;
+	st->stats.accepts++;
 	if (rc < 0) {
 		if (!(pcb->flags & TCP_F_FREE)) {
 			tcp_abort(pcb);

@@ -354,9 +354,10 @@ static void netstat_counters(struct shell *sh)
 		     (unsigned)s->udp_csum_err);
 	shell_printf(sh,
 		     "Tcp: %u segments received, %u sent, %u retransmitted, %u resets sent, "
-		     "%u accepted, %u connects\n",
+		     "%u accepted (%u held back: queue full), %u connects\n",
 		     (unsigned)t->seg_in, (unsigned)t->seg_out, (unsigned)t->retrans,
-		     (unsigned)t->rst_out, (unsigned)t->accepts, (unsigned)t->connects);
+		     (unsigned)t->rst_out, (unsigned)t->accepts, (unsigned)t->accept_full,
+		     (unsigned)t->connects);
 	shell_printf(sh, "Pbufs: %u/%u used, peak %u, %u failed allocations\n",
 		     (unsigned)snap.pool.used, (unsigned)snap.pool.total, (unsigned)snap.pool.peak,
 		     (unsigned)snap.pool.fails);

@@ -16,6 +16,8 @@
  * callback takes a free slot for each new connection, marks it with the
  * listener as `parent` and an arrival number, and net_accept() hands out
  * the oldest. Closing the listener resets and frees whatever is queued.
+ * A full queue (or table) answers -EAGAIN: TCP drops the handshake's last
+ * ACK and the connection comes in on a retransmission, as on Linux.
  */
 #include <stddef.h>
 #include <string.h>
@@ -139,12 +141,15 @@ static int sock_accept_cb(void *arg, struct tcp_pcb *newpcb)
 	struct net_sock *ls = arg;
 	struct net_sock *c;
 
-	if (ls->state != NET_SS_LISTEN || ls->npend >= ls->backlog) {
-		return -ENOBUFS;
+	if (ls->state != NET_SS_LISTEN) {
+		return -ECONNREFUSED;
+	}
+	if (ls->npend >= ls->backlog) {
+		return -EAGAIN; /* the handshake completes when accept() makes room */
 	}
 	c = sock_alloc(NET_SOCK_STREAM);
 	if (c == NULL) {
-		return -ENOBUFS;
+		return -EAGAIN; /* likewise when a socket is closed */
 	}
 	c->state = NET_SS_CONNECTED;
 	c->bound = true;

@@ -136,7 +136,8 @@ int net_bind(int fd, const struct net_sockaddr_in *addr);
 
 /*
  * TCP: accepts up to backlog (1..CONFIG_TCP_SYN_CACHE) completed connections
- * waiting for net_accept(); each holds a socket slot. Binds an ephemeral
+ * waiting for net_accept(); each holds a socket slot. Handshakes beyond that
+ * are held back (their last ACK dropped) and complete on a retransmission. Binds an ephemeral
  * port if unbound. @retval -ENOTSUP a datagram socket
  */
 int net_listen(int fd, int backlog);

@@ -196,7 +196,11 @@ struct tcp_io {
 	unsigned (*offload)(void *ctx, uint32_t dst, uint32_t *tso_max);
 };
 
-/* A new connection on a listener; return 0 to keep it, negative to reset it. */
+/*
+ * A new connection on a listener; return 0 to keep it, -EAGAIN when the
+ * accept queue is full (the handshake's last ACK is dropped and completes
+ * on a retransmission), another negative errno to reset it.
+ */
 typedef int (*tcp_accept_fn)(void *arg, struct tcp_pcb *newpcb);
 /* tcp_connect() completed (ESTABLISHED). */
 typedef void (*tcp_connected_fn)(void *arg, struct tcp_pcb *pcb);
@@ -226,6 +230,7 @@ struct tcp_stats {
 	uint32_t no_pcb;    /* connections refused for want of a PCB or buffer */
 	uint32_t ooo_drops; /* out-of-order data beyond the tracked ranges */
 	uint32_t accepts;
+	uint32_t accept_full; /* handshakes held back: the accept queue was full */
 	uint32_t connects;
 };
 
@@ -306,6 +311,7 @@ struct tcp_syn_entry {
 	uint32_t iss, irs, ts_recent, rexmit_at, born;
 	uint16_t mss, wnd;
 	uint8_t used, listener, retries, snd_wscale, opts;
+	uint8_t held; /* its last ACK was dropped (accept queue full): no RTT sample */
 };
 
 struct tcp_stack {

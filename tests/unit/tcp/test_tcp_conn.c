@@ -973,6 +973,71 @@ static void test_no_buffers_refuses(void)
 	}
 }
 
+/* app_accept, but the first `full_left` calls find the accept queue full. */
+static int full_left;
+
+static int app_accept_full(void *arg, struct tcp_pcb *newpcb)
+{
+	if (full_left > 0) {
+		full_left--;
+		return -EAGAIN;
+	}
+	return app_accept(arg, newpcb);
+}
+
+static void test_accept_queue_full(void)
+{
+	const uint32_t c_ip = 0x0a000033u; /* a hand-made client: B's replies go nowhere */
+	uint32_t iss;
+
+	setup(NULL);
+	listener = tcp_new(&h_b);
+	KT_EQ(tcp_bind(listener, 0, PORT_B), 0);
+	KT_EQ(tcp_listen(listener, 4), 0);
+	tcp_arg(listener, &app_b);
+	tcp_set_accept(listener, app_accept_full);
+	full_left = 2;
+	h_cap_clear();
+	h_inject(c_ip, 6000, H_IP_B, PORT_B, 900, 0, TCP_SYN, 1000, NULL, NULL, 0);
+	iss = h_cap_last(H_IP_B)->seq;
+	/* the third segment finds the queue full: dropped, no RST, entry kept */
+	h_inject(c_ip, 6000, H_IP_B, PORT_B, 901, iss + 1u, TCP_ACK, 1000, NULL, NULL, 0);
+	KT_EQ(h_cap_count(H_IP_B, TCP_RST, 0), 0);
+	KT_EQ(tcp_syn_cache_in_use(&h_b), 1);
+	KT_EQ(tcp_pcbs_in_use(&h_b), 1);
+	KT_EQ(tcp_bufs_in_use(&h_b), 0);
+	KT_EQ(tcp_get_stats(&h_b)->accept_full, 1);
+	/* data riding on the next one is dropped too: nothing is acknowledged */
+	h_inject(c_ip, 6000, H_IP_B, PORT_B, 901, iss + 1u, TCP_ACK | TCP_PSH, 1000, NULL, "hi", 2);
+	KT_EQ(h_cap_count(H_IP_B, 0, 0), 1); /* still only the SYN-ACK */
+	KT_EQ(app_b.accepts, 0);
+	/* room now: the client's retransmission completes the handshake */
+	h_inject(c_ip, 6000, H_IP_B, PORT_B, 901, iss + 1u, TCP_ACK | TCP_PSH, 1000, NULL, "hi", 2);
+	KT_EQ(app_b.accepts, 1);
+	KT_EQ(tcp_syn_cache_in_use(&h_b), 0);
+	KT_EQ(tcp_get_state(app_b.pcb), TCP_ESTABLISHED);
+	KT_EQ(tcp_get_stats(&h_b)->accepts, 1);
+	KT_EQ(tcp_get_stats(&h_b)->rst_out, 0);
+	KT_EQ(app_b.pcb->rcv_nxt, 903u); /* and took its data */
+	tcp_abort(app_b.pcb);
+
+	/* a queue that never drains: the entry times out after its SYN-ACK
+	 * retransmissions, silently; the client's next segment gets a RST */
+	full_left = 1000;
+	h_cap_clear();
+	h_inject(c_ip, 6001, H_IP_B, PORT_B, 1900, 0, TCP_SYN, 1000, NULL, NULL, 0);
+	iss = h_cap_last(H_IP_B)->seq;
+	h_inject(c_ip, 6001, H_IP_B, PORT_B, 1901, iss + 1u, TCP_ACK, 1000, NULL, NULL, 0);
+	h_run(h_w.now + 60000);
+	KT_EQ(h_cap_count(H_IP_B, TCP_SYN | TCP_ACK, 0), 1 + CONFIG_TCP_SYNACK_RETRIES);
+	KT_EQ(h_cap_count(H_IP_B, TCP_RST, 0), 0);
+	KT_EQ(tcp_syn_cache_in_use(&h_b), 0);
+	KT_EQ(tcp_pcbs_in_use(&h_b), 1);
+	h_inject(c_ip, 6001, H_IP_B, PORT_B, 1901, iss + 1u, TCP_ACK, 1000, NULL, NULL, 0);
+	KT_EQ(h_cap_count(H_IP_B, TCP_RST, 0), 1);
+	h_drop_all();
+}
+
 static void test_garbage_options_dropped(void)
 {
 	static const struct {
@@ -1030,6 +1095,7 @@ int main(void)
 		KT_CASE(test_rst_5961),
 		KT_CASE(test_syn_challenge_ack),
 		KT_CASE(test_backlog_limit),
+		KT_CASE(test_accept_queue_full),
 		KT_CASE(test_syn_flood),
 		KT_CASE(test_keepalive),
 		KT_CASE(test_simultaneous_open_close),
