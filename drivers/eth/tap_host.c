@@ -20,8 +20,7 @@
  * EPOLLONESHOT is the interrupt mask: the fd reports readiness once, and
  * only the poll op's re-arm (a syscall, no thread wake-up) enables it
  * again, so the reader wakes once per burst. The reader never touches
- * kernel or stack state; it shares only the epoll set and the `armed`
- * flag with the poll op.
+ * kernel or stack state; it shares only the epoll set with the poll op.
  *
  * Receive buffers: like a NIC's receive ring, the poll op keeps a list of
  * free pool blocks (rx_spare) big enough for the largest frame (1 block
@@ -31,12 +30,9 @@
  * continues into a spill buffer: oversize frames count as rx_errors,
  * frames that did not fit because the pool was short as rx_nomem_drops.
  *
- * A lost poll request (network task queue full) would leave the fd
- * disarmed with frames waiting; while `armed` is clear the reader
- * re-raises the IRQ every TAP_REARM_MS, which is a no-op when a poll
- * request is already queued. The poll op sets `armed` before it re-arms
- * the fd, the reader clears it after an event and before raising, so a
- * lost request always finds `armed` clear.
+ * A poll request is never lost: when the network task's queue is full,
+ * net_task_poll() keeps it owed and the task serves it before it waits
+ * again, so the fd cannot stay disarmed with frames waiting.
  *
  * output() runs in the network task and writes the chain with one
  * non-blocking writev() (no linearising copy); a full kernel queue
@@ -56,7 +52,6 @@
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
-#include <stdatomic.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -71,9 +66,8 @@
 #include <kestrel/os/kernel.h>
 #include <kestrel/posix.h>
 
-#define TAP_REARM_MS 20 /* reader's retry period while a poll is outstanding */
-#define TAP_EV_FD    0u /* epoll tags */
-#define TAP_EV_WAKE  1u
+#define TAP_EV_FD   0u /* epoll tags */
+#define TAP_EV_WAKE 1u
 
 static int tap_errno(int e)
 {
@@ -116,8 +110,7 @@ static void *tap_reader(void *arg)
 	struct epoll_event ev;
 
 	for (;;) {
-		int timeout = atomic_load(&t->armed) ? -1 : TAP_REARM_MS;
-		int n = epoll_wait(t->ep_fd, &ev, 1, timeout);
+		int n = epoll_wait(t->ep_fd, &ev, 1, -1);
 
 		if (n < 0 && errno == EINTR) {
 			continue;
@@ -127,10 +120,6 @@ static void *tap_reader(void *arg)
 		}
 		if (n == 1) {
 			/* readable, and disarmed by EPOLLONESHOT until the poll op re-arms */
-			atomic_store(&t->armed, false);
-			posix_irq_raise((unsigned)t->host.irq);
-		} else if (!atomic_load(&t->armed)) {
-			/* still not drained: the request may have been lost, ask again */
 			posix_irq_raise((unsigned)t->host.irq);
 		}
 	}
@@ -145,7 +134,6 @@ static void tap_rearm(struct eth_tap *t)
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN | EPOLLONESHOT;
 	ev.data.u32 = TAP_EV_FD;
-	atomic_store(&t->armed, true);
 	(void)epoll_ctl(t->ep_fd, EPOLL_CTL_MOD, t->fd, &ev);
 }
 
@@ -206,7 +194,6 @@ static int tap_setup(struct eth_tap *t, int fd, bool offload)
 	t->offload = offload;
 	t->rx_cap = offload ? ETH_TAP_GSO_FRAME_MAX : ETH_FRAME_MAX;
 	t->running = false;
-	atomic_init(&t->armed, true);
 	t->stop = false;
 	t->rx_spare = NULL;
 	t->rx_nspare = 0;
@@ -393,9 +380,6 @@ static void tap_isr(void *arg)
 		return;
 	}
 	net_task_poll(nif);
-	if (!(nif->flags & NETIF_F_POLLING)) {
-		t->host.st.rx_queue_drops++; /* not queued: the reader asks again later */
-	}
 }
 
 /* The poll op already runs in the network task: straight into the stack. */

@@ -37,6 +37,7 @@ static struct net_stack *the_stack;
 static struct os_task net_task;
 OS_STACK_DEFINE(net_stack_mem, CONFIG_NET_TASK_STACK);
 static uint32_t rx_queue_drops;
+static volatile bool poll_owed; /* some netif has NETIF_F_POLL_OWED */
 static uint64_t rand_state;
 
 static uint32_t now_ms(void)
@@ -89,6 +90,30 @@ static void net_task_do_poll(struct netif *nif)
 	}
 }
 
+/*
+ * Serves the poll requests that found the queue full. A request can only be
+ * owed while the queue is full, so the task had messages left to handle
+ * then, and it comes back here after each before it waits again.
+ */
+static void net_task_owed_polls(struct net_stack *st)
+{
+	uint32_t key = os_irq_lock();
+
+	poll_owed = false;
+	os_irq_unlock(key);
+	for (unsigned i = 0; i < CONFIG_NET_NETIF_MAX; i++) {
+		struct netif *nif = st->netif[i];
+
+		if (nif == NULL || !(nif->flags & NETIF_F_POLL_OWED)) {
+			continue;
+		}
+		key = os_irq_lock();
+		nif->flags &= (uint8_t)~NETIF_F_POLL_OWED;
+		os_irq_unlock(key);
+		net_task_do_poll(nif);
+	}
+}
+
 static void handle(struct net_stack *st, const struct net_msg *m)
 {
 	switch (m->kind) {
@@ -116,6 +141,9 @@ static void net_task_main(void *arg)
 		struct net_msg m;
 		uint32_t now;
 
+		if (poll_owed) {
+			net_task_owed_polls(st);
+		}
 		if (os_queue_recv(&net_queue, &m, OS_MS(CONFIG_NET_TASK_TIMER_MS)) == 0) {
 			handle(st, &m);
 		}
@@ -197,9 +225,9 @@ void net_task_poll(struct netif *nif)
 	os_irq_unlock(key);
 	if (!queued && os_queue_send_isr(&net_queue, &m) != 0) {
 		key = os_irq_lock();
-		nif->flags &= (uint8_t)~NETIF_F_POLLING;
+		nif->flags |= NETIF_F_POLL_OWED; /* NETIF_F_POLLING stays: still pending */
+		poll_owed = true;
 		os_irq_unlock(key);
-		rx_queue_drops++;
 	}
 }
 

@@ -49,11 +49,12 @@ struct netif_counters {
 	uint32_t tx_frames, tx_bytes, tx_drops, tx_errors;
 };
 
-#define NETIF_F_UP	 0x01u /* administratively up */
-#define NETIF_F_LINK_UP	 0x02u /* carrier present */
-#define NETIF_F_LOOPBACK 0x04u /* loopback: no link header, no ARP */
-#define NETIF_F_DEFAULT	 0x08u /* default route goes through this interface */
-#define NETIF_F_POLLING	 0x10u /* a poll request is queued (network task use) */
+#define NETIF_F_UP	  0x01u /* administratively up */
+#define NETIF_F_LINK_UP	  0x02u /* carrier present */
+#define NETIF_F_LOOPBACK  0x04u /* loopback: no link header, no ARP */
+#define NETIF_F_DEFAULT	  0x08u /* default route goes through this interface */
+#define NETIF_F_POLLING	  0x10u /* a poll request is queued or owed (network task use) */
+#define NETIF_F_POLL_OWED 0x20u /* ... owed: it did not fit in the task's queue */
 
 /*
  * Offloads a driver offers (netif.caps), in the spirit of Linux's

@@ -60,7 +60,9 @@ int net_call(int (*fn)(struct net_stack *st, void *arg), void *arg);
 /*
  * Asks the network task to call nif->ops->poll (drivers with a poll op;
  * see struct eth_driver_ops). ISR-safe; a request already queued for nif
- * is not queued twice.
+ * is not queued twice. A request is never lost: when the task's queue is
+ * full it is kept owed and served before the task next waits, so a driver
+ * that masked its receive interrupt needs no retry of its own.
  */
 void net_task_poll(struct netif *nif);
 

@@ -27,17 +27,12 @@ static struct netif nif, onif;
 static struct net_stack tt_stack; /* only its pool is used: the driver's receive blocks */
 static int peer = -1;		  /* the "kernel" end of the socketpair */
 static struct os_sem poll_req;
-static int tt_poll_fail;  /* fake net_task_poll drops this many requests */
 static unsigned tt_polls; /* requests the fake received */
 
 /* The network task's side of a poll request (see net/task/net_task.c). */
 void net_task_poll(struct netif *n)
 {
 	tt_polls++;
-	if (tt_poll_fail > 0) {
-		tt_poll_fail--;
-		return; /* queue full: request lost, NETIF_F_POLLING stays clear */
-	}
 	if (!(n->flags & NETIF_F_POLLING)) {
 		n->flags |= NETIF_F_POLLING;
 		os_sem_give_isr(&poll_req);
@@ -88,7 +83,6 @@ static int tt_open(void)
 	int sv[2];
 
 	et_reset();
-	tt_poll_fail = 0;
 	nif.ops = &eth_tap_ops;
 	nif.drv = &tap;
 	if (peer >= 0) {
@@ -282,23 +276,6 @@ static void test_rx_pool_empty(void)
  * The network task's queue is full when the ISR asks for a poll: counted,
  * and the reader asks again until a request gets through.
  */
-static void test_rx_lost_request_retried(void)
-{
-	uint8_t f[64];
-	struct eth_host_stats before, after;
-
-	KT_EQ(tt_open(), 0);
-	eth_tap_get_stats(&tap, &before);
-	tt_poll_fail = 2;
-	et_fill(f, sizeof(f), 4);
-	KT_EQ(write(peer, f, sizeof(f)), (ssize_t)sizeof(f));
-	KT_EQ(tt_poll(CONFIG_NET_TASK_POLL_BUDGET), 1);
-	eth_tap_get_stats(&tap, &after);
-	KT_EQ(after.rx_queue_drops - before.rx_queue_drops, 2);
-	KT_EQ(et_nframes, 1);
-	KT_MEMEQ(et_frames[0], f, sizeof(f));
-}
-
 /* Receive hook: drops frames whose first byte is odd. */
 static unsigned hook_calls;
 static int tt_hook(void *ctx, struct netif *n, struct pbuf *p, eth_deliver_fn deliver)
@@ -738,7 +715,6 @@ static const struct kt_case cases[] = {
 	KT_CASE(test_rx_bad_sizes_counted),
 	KT_CASE(test_rx_budget_and_rearm),
 	KT_CASE(test_rx_pool_empty),
-	KT_CASE(test_rx_lost_request_retried),
 	KT_CASE(test_rx_hook_in_poll),
 	KT_CASE(test_rx_behind_fault_wrapper),
 	KT_CASE(test_tx_writes_chain_as_one_frame),

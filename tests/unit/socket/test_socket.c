@@ -432,6 +432,70 @@ static void accept_backlog(void)
 	}
 }
 
+/* ---- a driver's poll request when the task's queue is full ---- */
+
+static struct netif pnif;
+static volatile int pnif_polls;
+static int pnif_full_turns; /* turns that report a whole budget (more waiting) */
+
+static int pnif_output(struct netif *nif, struct pbuf *p)
+{
+	(void)nif;
+	(void)p;
+	return 0;
+}
+
+static int pnif_poll(struct netif *nif, int budget)
+{
+	(void)nif;
+	pnif_polls++;
+	if (pnif_full_turns > 0) {
+		pnif_full_turns--;
+		return budget;
+	}
+	return 0;
+}
+
+static const struct eth_driver_ops pnif_ops = {NULL, pnif_output, NULL, pnif_poll};
+
+/* In the network task: fill its queue, then ask for a poll (twice). */
+static int fill_then_poll(struct net_stack *st, void *arg)
+{
+	static const uint8_t mac[6] = {0x02, 0x00, 0x5e, 0x10, 0x00, 0x09};
+	int rc = netif_add(st, &pnif, "poll0", mac, &pnif_ops, NULL);
+
+	for (int i = 0; i < CONFIG_NET_TASK_QUEUE; i++) {
+		net_task_kick();
+	}
+	net_task_poll(&pnif);
+	net_task_poll(&pnif); /* already pending: not asked twice */
+	*(int *)arg = (pnif.flags & NETIF_F_POLL_OWED) != 0;
+	return rc;
+}
+
+static bool wait_polls(int n)
+{
+	for (int i = 0; i < 200 && pnif_polls < n; i++) {
+		os_sleep(OS_MS(5));
+	}
+	os_sleep(OS_MS(30)); /* and no extra one follows */
+	return pnif_polls == n;
+}
+
+static void poll_request_owed(void)
+{
+	int owed = 0;
+
+	KT_EQ(net_call(fill_then_poll, &owed), 0);
+	KT_EQ(owed, 1); /* the queue was full: kept owed, not lost */
+	KT_ASSERT(wait_polls(1));
+	KT_EQ(pnif.flags & (NETIF_F_POLLING | NETIF_F_POLL_OWED), 0);
+	/* a turn that used its whole budget gets another one */
+	pnif_full_turns = 1;
+	net_task_poll(&pnif);
+	KT_ASSERT(wait_polls(3));
+}
+
 /* ---- close with unread data ---- */
 
 static void close_pending_data(void)
@@ -566,10 +630,11 @@ static void table_full(void)
 }
 
 static const struct kt_case cases[] = {
-	KT_CASE(tcp_echo_1mb),	     KT_CASE(tcp_concurrent), KT_CASE(tcp_half_close),
-	KT_CASE(tcp_refused),	     KT_CASE(recv_timeout),   KT_CASE(udp_sendto_recvfrom),
-	KT_CASE(poll_sockets),	     KT_CASE(accept_backlog), KT_CASE(close_pending_data),
-	KT_CASE(close_wakes_waiter), KT_CASE(api_errors),     KT_CASE(table_full),
+	KT_CASE(tcp_echo_1mb),	    KT_CASE(tcp_concurrent),	 KT_CASE(tcp_half_close),
+	KT_CASE(tcp_refused),	    KT_CASE(recv_timeout),	 KT_CASE(udp_sendto_recvfrom),
+	KT_CASE(poll_sockets),	    KT_CASE(accept_backlog),	 KT_CASE(close_pending_data),
+	KT_CASE(poll_request_owed), KT_CASE(close_wakes_waiter), KT_CASE(api_errors),
+	KT_CASE(table_full),
 };
 
 SOCK_TEST_MAIN("socket", cases, NULL)

@@ -32,7 +32,7 @@ struct eth_host_stats {
 	uint32_t rx_bytes;
 	uint32_t rx_ring_drops;	 /* host ring full: the stack is not keeping up */
 	uint32_t rx_nomem_drops; /* net_rx_alloc() found the pool empty */
-	uint32_t rx_queue_drops; /* net_task_input() / net_task_poll() found the task queue full */
+	uint32_t rx_queue_drops; /* net_task_input() found the task queue full */
 	uint32_t rx_errors;	 /* frames shorter than ETH_HLEN or longer than ETH_FRAME_MAX */
 	uint32_t tx_frames;
 	uint32_t tx_bytes;

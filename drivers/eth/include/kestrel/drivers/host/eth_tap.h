@@ -38,7 +38,6 @@
 #define KESTREL_DRIVERS_ETH_TAP_H
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/uio.h>
 
@@ -70,12 +69,9 @@ struct eth_tap {
 	/*
 	 * Reader hand-off: the reader waits in epoll_wait() on ep_fd, where
 	 * the fd is registered EPOLLONESHOT (the "interrupt mask") next to
-	 * wake_fd. `armed` is set by the poll op before it re-arms the fd and
-	 * cleared by the reader after an event; while it is clear the reader
-	 * re-raises the IRQ now and then (a lost poll request).
+	 * wake_fd; the poll op re-arms it when it has drained the fd.
 	 */
 	int ep_fd;
-	atomic_bool armed;
 	bool stop; /* the poll op saw EOF or an error: the reader has been told to exit */
 	/* Network task only (poll and output ops). */
 	struct pbuf *rx_spare; /* receive ring: free pool blocks, linked by next */
