@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include <kestrel/drivers/eth.h>
+#include <kestrel_config.h>
 
 /* Frames the host-side receive ring holds (each ETH_FRAME_MAX bytes). */
 #ifndef CONFIG_ETH_HOST_RING
