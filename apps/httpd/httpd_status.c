@@ -3,6 +3,8 @@
  *
  *   {"device":"Kestrel hosted","version":"0.1.0",
  *    "time":"2026-11-21T10:00:00.123Z",      os_wallclock_ns(), ISO 8601 UTC
+ *    "tz_offset_min":330,                    os_tz_offset_min(): the page
+ *                                            shows the device's local time
  *    "uptime_s":42, "uptime_ms":42123,       os_time_ns()
  *    "context_switches":1234,
  *    "tasks":[{"name":"idle","prio":31,"base_prio":31,"state":"ready",
@@ -68,6 +70,8 @@ static void status_time(struct json_writer *w)
 	} else {
 		json_null(w);
 	}
+	json_key(w, "tz_offset_min");
+	json_int(w, os_tz_offset_min());
 	json_key(w, "uptime_s");
 	json_uint(w, up / 1000000000u);
 	json_key(w, "uptime_ms");

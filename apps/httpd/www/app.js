@@ -1,6 +1,7 @@
 "use strict";
 /* Status page: polls /api/status every second; the clock ticks locally between polls. */
 var wallOffset = null; /* device wall clock minus browser clock, ms */
+var tzOffset = 0;       /* device time zone, minutes east of UTC */
 
 function $(id) { return document.getElementById(id); }
 function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -13,9 +14,14 @@ function fmtUptime(s) {
   var d = Math.floor(s / 86400), h = Math.floor(s / 3600) % 24, m = Math.floor(s / 60) % 60;
   return (d ? d + "d " : "") + (d || h ? h + "h " : "") + m + "m " + (s % 60) + "s";
 }
+function tzName(min) {
+  if (!min) return "UTC";
+  var a = Math.abs(min);
+  return "UTC" + (min < 0 ? "-" : "+") + pad(Math.floor(a / 60)) + ":" + pad(a % 60);
+}
 function tick() {
   if (wallOffset === null) return;
-  var t = new Date(Date.now() + wallOffset);
+  var t = new Date(Date.now() + wallOffset + tzOffset * 60000); /* device local time */
   $("clock").textContent = pad(t.getUTCHours()) + ":" + pad(t.getUTCMinutes()) + ":" + pad(t.getUTCSeconds());
   $("date").textContent = t.toISOString().slice(0, 10) + " " +
     ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"][t.getUTCDay()];
@@ -27,6 +33,8 @@ function render(s) {
   $("version").textContent = "v" + s.version;
   var dev = Date.parse(s.time);
   if (!isNaN(dev)) wallOffset = dev - Date.now();
+  tzOffset = s.tz_offset_min || 0;
+  $("tz").textContent = tzName(tzOffset);
   tick();
   $("uptime").textContent = fmtUptime(s.uptime_s);
   $("ctxsw").textContent = s.context_switches;

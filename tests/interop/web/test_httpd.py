@@ -98,6 +98,8 @@ def check_curl():
                   repr(out[:300]))
         res.check("/api/status time is ISO 8601 UTC",
                   len(st["time"]) == 24 and st["time"].endswith("Z"), st["time"])
+        res.check("/api/status tz_offset_min is 0 (no --tz)", st.get("tz_offset_min") == 0,
+                  repr(st.get("tz_offset_min")))
         time.sleep(0.3)
         st2 = json.loads(curl([BASE + "/api/status"])[1])
         res.check("/api/status uptime advances", st2["uptime_ms"] > t0,

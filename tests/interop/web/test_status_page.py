@@ -6,8 +6,9 @@
   (build/hosted/status-page.png under `make test`): a PNG of that size,
   not blank;
 - the DOM is dumped twice a few seconds apart (--dump-dom with a virtual
-  time budget so the page's scripts run): the clock is rendered, close
-  to the device's own `date`, and advances; the task table lists the
+  time budget so the page's scripts run): the clock is rendered in the
+  device's time zone (started with --tz +05:30, so the card says
+  UTC+05:30), close to the device's own `date`, and advances; the task table lists the
   tasks `ps` shows; the connection dot is green (the XHR worked).
 """
 import datetime
@@ -61,9 +62,14 @@ def dump(binary, profile):
     return out, when, rows, dot_ok, r.stderr
 
 
+TZ = "+05:30"
+TZ_DELTA = datetime.timedelta(hours=5, minutes=30)
+
+
 def device_time(net):
+    """The device's local time: its `date` in the time zone it was started with."""
     out = net.shell("date")
-    m = re.search(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)Z", out)
+    m = re.search(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)" + re.escape(TZ), out)
     return datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S") if m else None
 
 
@@ -85,7 +91,7 @@ def main():
         os.unlink(png)
     profile = tempfile.mkdtemp(prefix="kestrel-chromium-")
     try:
-        with k.DeviceNet() as net:
+        with k.DeviceNet(extra=["--tz", TZ]) as net:
             in_ns(net.ns.name)
             r = chromium(binary, profile, ["--screenshot=" + png, "--window-size=1280,900"])
             size = png_size(png) if os.path.exists(png) else None
@@ -100,6 +106,16 @@ def main():
             dev2 = device_time(net)
             res.check("clock rendered in both dumps (%s, %s)" % (t1, t2),
                       t1 is not None and t2 is not None, err1[-300:] + err2[-300:])
+            tz = re.search(r'id="tz"[^>]*>([^<]*)<', dom2)
+            res.check("the card names the device's time zone (UTC%s)" % TZ,
+                      tz is not None and tz.group(1) == "UTC" + TZ, tz and tz.group(0))
+            utc = net.shell("date -u")
+            m = re.search(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)Z", utc)
+            res.check("device's date is its UTC time %s ahead" % TZ,
+                      m is not None and dev2 is not None and abs(
+                          (dev2 - TZ_DELTA - datetime.datetime.strptime(
+                              m.group(1), "%Y-%m-%dT%H:%M:%S")).total_seconds()) <= 2,
+                      "%r / %r" % (dev2, utc))
             if t1 and t2 and dev1 and dev2:
                 res.check("clock advances between dumps (%s -> %s)" % (t1.time(), t2.time()),
                           2 <= (t2 - t1).total_seconds() <= 15)

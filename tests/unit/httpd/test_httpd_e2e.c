@@ -118,7 +118,7 @@ static void http_get_keepalive(void)
 	rx[off + len] = '\0';
 	KT_ASSERT(strncmp(rx + off, "{\"device\":\"", 11) == 0);
 	KT_ASSERT(strstr(rx + off, "\"time\":\"") != NULL);
-	KT_ASSERT(strstr(rx + off, "Z\",\"uptime_s\":") != NULL);
+	KT_ASSERT(strstr(rx + off, "Z\",\"tz_offset_min\":0,\"uptime_s\":") != NULL);
 	KT_ASSERT(strstr(rx + off, "{\"name\":\"httpd\",\"prio\":15,\"base_prio\":15,") != NULL);
 	KT_ASSERT(strstr(rx + off, "\"net\":{\"test_counter\":42}}") != NULL);
 	consume(off, len);
