@@ -353,6 +353,13 @@ static void td_shell(struct telnetd_session *s)
 	for (;;) {
 		int rc;
 		if (s->pend_off < s->pend) {
+			/* The password line ended in CR; its LF (or the NUL of CR NUL,
+			 * RFC 854) is not an empty command line for the shell. */
+			if (s->last_cr &&
+			    (s->data[s->pend_off] == '\n' || s->data[s->pend_off] == '\0')) {
+				s->pend_off++;
+			}
+			s->last_cr = false;
 			/* what followed the password, then each received chunk */
 			shell_input(&s->sh, s->data + s->pend_off, s->pend - s->pend_off);
 			s->pend_off = s->pend;
