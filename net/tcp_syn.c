@@ -18,8 +18,9 @@
  * callback returns -EAGAIN) the third segment is dropped instead and the
  * entry kept: the client's retransmission, or ours of the SYN-ACK, completes
  * the handshake once the application has made room, and the entry's retry
- * limit ends it otherwise (Linux with tcp_abort_on_overflow = 0). A RST whose sequence number is the expected one removes the
- * entry; others are ignored (RFC 5961 §3).
+ * limit ends it otherwise (Linux with tcp_abort_on_overflow = 0). A RST
+ * whose sequence number is the expected one removes the entry; others are
+ * ignored (RFC 5961 §3).
  */
 #include "tcp_internal.h"
 
