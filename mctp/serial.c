@@ -31,8 +31,6 @@
 #include <kestrel/lib/crc.h>
 #include <kestrel/mctp/serial.h>
 
-#include "serial_internal.h"
-
 enum {
 	SER_IDLE,  /* waiting for a flag */
 	SER_REV,   /* after a flag: revision (or more flags) */
@@ -55,10 +53,18 @@ int mctp_serial_rx_init(struct mctp_serial_rx *rx, unsigned mtu)
 	return 0;
 }
 
+/* The FCS of a frame: CRC-16/MCRF4XX over [revision, byte_count, packet]. */
+static uint16_t serial_fcs(uint8_t count, const uint8_t *pkt, size_t len)
+{
+	uint16_t c = crc16_mcrf4xx_byte(CRC16_MCRF4XX_INIT, MCTP_SERIAL_REVISION);
+
+	return crc16_mcrf4xx(crc16_mcrf4xx_byte(c, count), pkt, len);
+}
+
 /* Frame complete: check the FCS over [rev, count, packet]. */
 static int rx_finish(struct mctp_serial_rx *rx)
 {
-	uint16_t fcs = mctp_serial_fcs_frame(rx->count, rx->buf, rx->len);
+	uint16_t fcs = serial_fcs(rx->count, rx->buf, rx->len);
 	if (fcs != rx->fcs_rx) {
 		rx->stats.bad_fcs++;
 		return -EBADMSG;
@@ -241,20 +247,16 @@ int mctp_serial_rx_feed(struct mctp_serial_rx *rx, const uint8_t *data, size_t l
 
 int mctp_serial_frame(const uint8_t *pkt, size_t len, uint8_t *out, size_t cap)
 {
-	uint8_t pre[2];
 	uint16_t fcs;
 	size_t o = 0;
 
 	if (len == 0 || len > MCTP_SERIAL_MAX_PKT || cap < len + MCTP_SERIAL_OVERHEAD) {
 		return -EMSGSIZE;
 	}
-	pre[0] = MCTP_SERIAL_REVISION;
-	pre[1] = (uint8_t)len;
-	fcs = crc16_mcrf4xx(CRC16_MCRF4XX_INIT, pre, 2);
-	fcs = crc16_mcrf4xx(fcs, pkt, len);
+	fcs = serial_fcs((uint8_t)len, pkt, len);
 	out[o++] = MCTP_SERIAL_FLAG;
-	out[o++] = pre[0];
-	out[o++] = pre[1];
+	out[o++] = MCTP_SERIAL_REVISION;
+	out[o++] = (uint8_t)len;
 	for (size_t i = 0; i < len; i++) {
 		uint8_t b = pkt[i];
 
